@@ -1,0 +1,117 @@
+package io.ragline.gateway.document;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.contracts.document.DocumentDeleted;
+import io.ragline.contracts.document.DocumentSubmitted;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(InMemoryChannels.class)
+class DocumentResourceTest {
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @BeforeEach
+    void clear() {
+        connector.sink(DocumentResource.SUBMITTED_CHANNEL).clear();
+        connector.sink(DocumentResource.DELETED_CHANNEL).clear();
+    }
+
+    @Test
+    void aTextDocumentIsAcceptedAtOnceAndPublishedKeyedByTenantAndId() {
+        given().contentType("application/json")
+                .body("{\"id\":\"handbook\",\"title\":\"Handbook\",\"text\":\"Vacation is 30 days.\","
+                        + "\"metadata\":{\"team\":\"hr\"}}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(202)
+                .body("documentId", equalTo("handbook"))
+                .body("status", equalTo("submitted"));
+
+        InMemorySink<DocumentSubmitted> sink = connector.sink(DocumentResource.SUBMITTED_CHANNEL);
+        List<? extends Message<DocumentSubmitted>> sent = sink.received();
+        assertThat(sent).hasSize(1);
+        DocumentSubmitted event = sent.get(0).getPayload();
+        assertThat(event.tenant()).isEqualTo("default");
+        assertThat(event.inlineText()).isEqualTo("Vacation is 30 days.");
+        assertThat(event.metadata()).containsEntry("team", "hr");
+        assertThat(event.contentHash()).hasSize(64);
+        assertThat(sent.get(0).getMetadata(OutgoingKafkaRecordMetadata.class))
+                .hasValueSatisfying(m -> assertThat(m.getKey()).isEqualTo("default/handbook"));
+    }
+
+    @Test
+    void aDocumentWithoutIdGetsOne() {
+        String id = given().contentType("application/json")
+                .body("{\"text\":\"Some text.\"}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("documentId");
+
+        assertThat(id).isNotBlank();
+        InMemorySink<DocumentSubmitted> sink = connector.sink(DocumentResource.SUBMITTED_CHANNEL);
+        assertThat(sink.received().get(0).getPayload().title()).isEqualTo(id);
+    }
+
+    @Test
+    void blankTextIsRefusedWithAReasonAndNothingIsPublished() {
+        given().contentType("application/json")
+                .body("{\"title\":\"empty\",\"text\":\"  \"}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("detail", containsString("text is required"));
+
+        assertThat(connector.sink(DocumentResource.SUBMITTED_CHANNEL).received())
+                .isEmpty();
+    }
+
+    @Test
+    void tooLargeTextIsRefusedWith413NamingTheLimit() {
+        String big = "x".repeat(1_048_577);
+        given().contentType("application/json")
+                .body("{\"text\":\"" + big + "\"}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(413)
+                .body("detail", containsString("the limit is 1048576"));
+    }
+
+    @Test
+    void anInvalidIdIsRefused() {
+        given().contentType("application/json")
+                .body("{\"id\":\"a b\",\"text\":\"t\"}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("id must be"));
+    }
+
+    @Test
+    void deleteIsPublishedKeyedLikeTheSubmission() {
+        given().delete("/v1/documents/handbook").then().statusCode(202).body("status", equalTo("deleting"));
+
+        InMemorySink<DocumentDeleted> sink = connector.sink(DocumentResource.DELETED_CHANNEL);
+        assertThat(sink.received()).hasSize(1);
+        assertThat(sink.received().get(0).getPayload().partitionKey()).isEqualTo("default/handbook");
+    }
+}
