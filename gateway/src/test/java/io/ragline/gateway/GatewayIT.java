@@ -3,7 +3,6 @@ package io.ragline.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +10,7 @@ import io.ragline.contracts.EventJson;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
+import io.ragline.runtime.testing.ServiceEndpointsContract;
 import io.ragline.runtime.testing.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -27,29 +27,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
-class GatewayIT {
+class GatewayIT extends ServiceEndpointsContract {
 
-    @Test
-    void readyOnlyWithKafkaAndTheDatabaseUp() {
-        given().get("/q/health/ready")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body(
-                        "checks.name",
-                        org.hamcrest.Matchers.hasItems(
-                                "Database connections health check", "Kafka connection health check"));
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"Database connections health check", "Kafka connection health check"};
     }
 
-    @Test
-    void servesPrometheusMetricsAndItsOpenApi() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
-        given().accept("application/json")
-                .get("/q/openapi")
-                .then()
-                .statusCode(200)
-                .body(containsString("/v1/documents"));
-        given().get("/q/swagger-ui/").then().statusCode(200);
+    @Override
+    protected String documentedPath() {
+        return "/v1/documents";
     }
 
     @Test

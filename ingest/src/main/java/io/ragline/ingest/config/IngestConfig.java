@@ -1,0 +1,50 @@
+package io.ragline.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Everything ingest can be told, under {@code ingest.*}. */
+@ConfigMapping(prefix = "ingest")
+public interface IngestConfig {
+
+    /** How documents are cut into chunks. */
+    Chunking chunking();
+
+    /** How chunks are embedded. */
+    Embedding embedding();
+
+    /** The index version new chunks are written to (bumped when a new embedding model is rolled out). */
+    @WithDefault("1")
+    int indexVersion();
+
+    /** Transient database failures are retried this many times before the record goes to the dead-letter topic. */
+    @WithDefault("5")
+    int storeAttempts();
+
+    /** First back-off between store attempts; doubles each time. */
+    @WithDefault("500ms")
+    Duration storeBackoff();
+
+    interface Chunking {
+
+        /** Largest chunk, in characters. */
+        @WithDefault("1200")
+        int maxChars();
+
+        /** Characters repeated between neighbouring chunks. */
+        @WithDefault("150")
+        int overlapChars();
+    }
+
+    interface Embedding {
+
+        /** Name recorded with every vector; the in-process default is bge-small-en-v1.5 (quantized). */
+        @WithDefault("bge-small-en-v1.5-q")
+        String modelName();
+
+        /** Chunks embedded per call. */
+        @WithDefault("32")
+        int batchSize();
+    }
+}

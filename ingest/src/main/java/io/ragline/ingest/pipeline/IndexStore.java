@@ -1,0 +1,299 @@
+package io.ragline.ingest.pipeline;
+
+import com.pgvector.PGvector;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * ingest's reads and writes on {@code documents}, {@code chunks} and {@code processed_events}. Every write is one short
+ * transaction that also records the event id, so a redelivered event changes nothing and a reader sees either the old
+ * or the new version of a document's chunks, never both and never neither.
+ */
+@ApplicationScoped
+class IndexStore {
+
+    static final String CONSUMER = "ingest";
+
+    /** The indexed state of a document, as far as deciding what to redo goes. */
+    record Current(String contentHash, String status, String embeddingModel, int indexVersion, Instant versionAt) {}
+
+    /** A chunk ready to store. */
+    record StoredChunk(
+            String id, int ordinal, String text, String contentHash, int start, int end, float[] embedding) {}
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    boolean alreadyProcessed(String eventId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT 1 FROM processed_events WHERE consumer = ? AND event_id = ?")) {
+            ps.setString(1, CONSUMER);
+            ps.setString(2, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    Optional<Current> current(String tenant, String documentId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT content_hash, status, embedding_model, index_version,"
+                        + " version_at FROM documents WHERE tenant = ? AND id = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, documentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Current(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getTimestamp(5).toInstant()));
+            }
+        }
+    }
+
+    /** Embeddings already stored for this document, by chunk content hash: unchanged chunks are not re-embedded. */
+    Map<String, float[]> reusableEmbeddings(String tenant, String documentId, String model, int indexVersion)
+            throws SQLException {
+        Map<String, float[]> byHash = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT content_hash, embedding FROM chunks"
+                        + " WHERE tenant = ? AND document_id = ? AND embedding_model = ? AND index_version = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, documentId);
+            ps.setString(3, model);
+            ps.setInt(4, indexVersion);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byHash.put(rs.getString(1), new PGvector(rs.getString(2)).toArray());
+                }
+            }
+        }
+        return byHash;
+    }
+
+    /** Upserts the document row and replaces all its chunks, atomically, recording the event as processed. */
+    void replace(
+            String eventId,
+            String tenant,
+            String documentId,
+            String title,
+            String source,
+            String mediaType,
+            String contentHash,
+            long sizeBytes,
+            String metadataJson,
+            Instant versionAt,
+            String model,
+            int indexVersion,
+            List<StoredChunk> chunks)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                upsertDocument(
+                        c,
+                        tenant,
+                        documentId,
+                        title,
+                        source,
+                        mediaType,
+                        contentHash,
+                        sizeBytes,
+                        metadataJson,
+                        "indexed",
+                        null,
+                        chunks.size(),
+                        model,
+                        indexVersion,
+                        versionAt);
+                try (PreparedStatement delete =
+                        c.prepareStatement("DELETE FROM chunks WHERE tenant = ? AND document_id = ?")) {
+                    delete.setString(1, tenant);
+                    delete.setString(2, documentId);
+                    delete.executeUpdate();
+                }
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO chunks (id, tenant, document_id,"
+                        + " ordinal, content, content_hash, start_offset, end_offset, embedding, embedding_model,"
+                        + " index_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (StoredChunk chunk : chunks) {
+                        insert.setString(1, chunk.id());
+                        insert.setString(2, tenant);
+                        insert.setString(3, documentId);
+                        insert.setInt(4, chunk.ordinal());
+                        insert.setString(5, chunk.text());
+                        insert.setString(6, chunk.contentHash());
+                        insert.setInt(7, chunk.start());
+                        insert.setInt(8, chunk.end());
+                        insert.setObject(9, new PGvector(chunk.embedding()));
+                        insert.setString(10, model);
+                        insert.setInt(11, indexVersion);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                markProcessed(c, eventId);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Records a document that cannot be indexed, with the reason; its previous chunks (if any) stay searchable. */
+    void markFailed(
+            String eventId,
+            String tenant,
+            String documentId,
+            String title,
+            String source,
+            String mediaType,
+            String contentHash,
+            long sizeBytes,
+            String metadataJson,
+            Instant versionAt,
+            String reason)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, source,"
+                        + " media_type, content_hash, size_bytes, metadata, status, status_reason, version_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'failed', ?, ?)"
+                        + " ON CONFLICT (tenant, id) DO UPDATE SET status = 'failed', status_reason = EXCLUDED.status_reason,"
+                        + " updated_at = now()")) {
+                    ps.setString(1, tenant);
+                    ps.setString(2, documentId);
+                    ps.setString(3, title);
+                    ps.setString(4, source);
+                    ps.setString(5, mediaType);
+                    ps.setString(6, contentHash);
+                    ps.setLong(7, sizeBytes);
+                    ps.setString(8, metadataJson);
+                    ps.setString(9, reason);
+                    ps.setTimestamp(10, Timestamp.from(versionAt));
+                    ps.executeUpdate();
+                }
+                markProcessed(c, eventId);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Records the event as handled without other effects (a stale or unchanged submission). */
+    void markProcessed(String eventId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            markProcessed(c, eventId);
+        }
+    }
+
+    /**
+     * Deletes a document's chunks and marks it deleted, unless a newer submission already superseded the delete.
+     *
+     * @return the number of chunks removed
+     */
+    int delete(String eventId, String tenant, String documentId, Instant versionAt) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int removed;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE documents SET status = 'deleted', status_reason = NULL, chunk_count = 0,"
+                                + " version_at = ?, updated_at = now() WHERE tenant = ? AND id = ? AND version_at <= ?")) {
+                    ps.setTimestamp(1, Timestamp.from(versionAt));
+                    ps.setString(2, tenant);
+                    ps.setString(3, documentId);
+                    ps.setTimestamp(4, Timestamp.from(versionAt));
+                    if (ps.executeUpdate() == 0) {
+                        removed = 0;
+                    } else {
+                        try (PreparedStatement delete =
+                                c.prepareStatement("DELETE FROM chunks WHERE tenant = ? AND document_id = ?")) {
+                            delete.setString(1, tenant);
+                            delete.setString(2, documentId);
+                            removed = delete.executeUpdate();
+                        }
+                    }
+                }
+                markProcessed(c, eventId);
+                c.commit();
+                return removed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void markProcessed(Connection c, String eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, CONSUMER);
+            ps.setString(2, eventId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void upsertDocument(
+            Connection c,
+            String tenant,
+            String documentId,
+            String title,
+            String source,
+            String mediaType,
+            String contentHash,
+            long sizeBytes,
+            String metadataJson,
+            String status,
+            String reason,
+            int chunkCount,
+            String model,
+            int indexVersion,
+            Instant versionAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, source, media_type,"
+                + " content_hash, size_bytes, metadata, status, status_reason, chunk_count, embedding_model,"
+                + " index_version, version_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant, id) DO UPDATE SET title = EXCLUDED.title, source = EXCLUDED.source,"
+                + " media_type = EXCLUDED.media_type, content_hash = EXCLUDED.content_hash,"
+                + " size_bytes = EXCLUDED.size_bytes, metadata = EXCLUDED.metadata, status = EXCLUDED.status,"
+                + " status_reason = EXCLUDED.status_reason, chunk_count = EXCLUDED.chunk_count,"
+                + " embedding_model = EXCLUDED.embedding_model, index_version = EXCLUDED.index_version,"
+                + " version_at = EXCLUDED.version_at, updated_at = now()")) {
+            ps.setString(1, tenant);
+            ps.setString(2, documentId);
+            ps.setString(3, title);
+            ps.setString(4, source);
+            ps.setString(5, mediaType);
+            ps.setString(6, contentHash);
+            ps.setLong(7, sizeBytes);
+            ps.setString(8, metadataJson);
+            ps.setString(9, status);
+            ps.setString(10, reason);
+            ps.setInt(11, chunkCount);
+            ps.setString(12, model);
+            ps.setInt(13, indexVersion);
+            ps.setTimestamp(14, Timestamp.from(versionAt));
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.ragline.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pgvector.PGvector;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.contracts.EventJson;
+import io.ragline.contracts.document.DocumentDeleted;
+import io.ragline.contracts.document.DocumentIndexed;
+import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.runtime.testing.KafkaTestResource;
+import io.ragline.runtime.testing.PostgresTestResource;
+import io.ragline.runtime.testing.ServiceEndpointsContract;
+import io.ragline.runtime.testing.TestInfrastructure;
+import io.ragline.runtime.testing.Topic;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+/** The indexing pipeline through the real broker into the real pgvector database, with the real ONNX model. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class IngestIT extends ServiceEndpointsContract {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    EmbeddingModel embeddingModel;
+
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"Database connections health check", "Kafka connection health check"};
+    }
+
+    @Override
+    protected String documentedPath() {
+        return null;
+    }
+
+    @Test
+    void aSubmittedDocumentBecomesSearchableChunksAndAResubmissionEmbedsNothing() throws Exception {
+        String id = "handbook-" + UUID.randomUUID();
+        String text = "Employees get thirty days of paid vacation per year.\n\n"
+                + "Expense reports must be filed within two weeks, with receipts attached.";
+        DocumentSubmitted first = submit(id, text);
+
+        DocumentIndexed indexed = awaitIndexed(first.eventId());
+        assertThat(indexed.chunkCount()).isPositive();
+        assertThat(indexed.embeddedChunks()).isEqualTo(indexed.chunkCount());
+        assertThat(indexed.embeddingModel()).isEqualTo("bge-small-en-v1.5-q");
+
+        // nearest chunk to a paraphrased question, through the HNSW cosine index
+        float[] query =
+                embeddingModel.embed("How much vacation do I get?").content().vector();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT content, start_offset, end_offset FROM chunks"
+                        + " WHERE tenant = 'acme' AND document_id = ? ORDER BY embedding <=> ? LIMIT 1")) {
+            ps.setString(1, id);
+            ps.setObject(2, new PGvector(query));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).contains("thirty days of paid vacation");
+                assertThat(text.substring(rs.getInt(2), rs.getInt(3))).isEqualTo(rs.getString(1));
+            }
+        }
+
+        DocumentSubmitted again = submit(id, text);
+        DocumentIndexed second = awaitIndexed(again.eventId());
+        assertThat(second.embeddedChunks()).isZero();
+        assertThat(second.reusedChunks()).isEqualTo(indexed.chunkCount());
+    }
+
+    @Test
+    void aRedeliveredEventIsAppliedOnce() throws Exception {
+        String id = "once-" + UUID.randomUUID();
+        DocumentSubmitted event = submit(id, "A single paragraph that is indexed once.");
+        awaitIndexed(event.eventId());
+
+        Topic.send(bootstrap(), "documents.submitted", event.partitionKey(), EventJson.toJson(event));
+        String marker = submit("after-" + UUID.randomUUID(), "A later document on another key.")
+                .eventId();
+        awaitIndexed(marker);
+
+        assertThat(count("SELECT count(*) FROM processed_events WHERE event_id = '" + event.eventId() + "'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM chunks WHERE document_id = '" + id + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aDeleteRemovesTheChunks() throws Exception {
+        String id = "gone-" + UUID.randomUUID();
+        awaitIndexed(submit(id, "Text that will be deleted.").eventId());
+        assertThat(count("SELECT count(*) FROM chunks WHERE document_id = '" + id + "'"))
+                .isPositive();
+
+        DocumentDeleted delete = DocumentDeleted.of("acme", id, "test");
+        Topic.send(bootstrap(), "documents.deleted", delete.partitionKey(), EventJson.toJson(delete));
+
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        while (count("SELECT count(*) FROM chunks WHERE document_id = '" + id + "'") > 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(count("SELECT count(*) FROM chunks WHERE document_id = '" + id + "'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM documents WHERE id = '" + id + "' AND status = 'deleted'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicWithItsReason() {
+        String key = "acme/poison-" + UUID.randomUUID();
+        Topic.send(bootstrap(), "documents.submitted", key, "{\"schemaVersion\":1,\"eventId\":\"x\"}");
+
+        ConsumerRecord<String, String> dead = Topic.await(bootstrap(), "documents.dlq", r -> key.equals(r.key()), WAIT);
+        Header reason = dead.headers().lastHeader("dead-letter-reason");
+        assertThat(reason).isNotNull();
+        assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("tenant is required");
+    }
+
+    private DocumentSubmitted submit(String id, String text) {
+        DocumentSubmitted event = DocumentSubmitted.of(
+                "acme",
+                id,
+                id,
+                "test",
+                "text/plain",
+                IngestTestHashes.sha256(text),
+                text.length(),
+                text,
+                null,
+                Map.of("team", "hr"));
+        Topic.send(bootstrap(), "documents.submitted", event.partitionKey(), EventJson.toJson(event));
+        return event;
+    }
+
+    private DocumentIndexed awaitIndexed(String submittedEventId) {
+        ConsumerRecord<String, String> r = Topic.await(
+                bootstrap(),
+                "documents.indexed",
+                rec -> EventJson.fromJson(rec.value(), DocumentIndexed.class)
+                        .submittedEventId()
+                        .equals(submittedEventId),
+                WAIT);
+        return EventJson.fromJson(r.value(), DocumentIndexed.class);
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String bootstrap() {
+        return TestInfrastructure.kafka().bootstrapServers();
+    }
+}
