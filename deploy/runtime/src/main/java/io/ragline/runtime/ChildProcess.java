@@ -68,7 +68,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** Stops the process a crashed earlier run left behind, if the pid file names a live process of ours. */
-    static void stopStale(String name, Path pidFile) throws IOException {
+    public static void stopStale(String name, Path pidFile) throws IOException {
         if (!Files.exists(pidFile)) {
             return;
         }

@@ -1,0 +1,300 @@
+package io.ragline.platform;
+
+import io.ragline.runtime.ChildProcess;
+import io.ragline.runtime.KafkaBroker;
+import io.ragline.runtime.Migrations;
+import io.ragline.runtime.Ports;
+import io.ragline.runtime.PostgresServer;
+import io.ragline.runtime.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The whole platform on one machine: the broker and the database (unless existing ones are configured), the schema
+ * and the topics, then the five services as child processes, each waited for until its readiness is UP. {@link #stop()}
+ * stops everything it started, services first.
+ */
+public final class Platform implements AutoCloseable {
+
+    private final Settings settings;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
+    private String bootstrap;
+    private String jdbcUrl;
+    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
+    private volatile boolean stopped;
+
+    public Platform(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything; on any failure stops what was started and rethrows with the reason. */
+    public Platform start(Reporter out) {
+        long t0 = System.nanoTime();
+        try {
+            stopLeftovers();
+            checkPortsFree();
+            CompletableFuture<Void> db = CompletableFuture.runAsync(this::startDatabase);
+            CompletableFuture<Void> broker = CompletableFuture.runAsync(this::startBroker);
+            join(db);
+            out.line("database   " + jdbcUrl
+                    + (postgres == null
+                            ? "  (existing)"
+                            : "  (embedded PostgreSQL + pgvector, pid " + postgres.pid() + ")"));
+            join(broker);
+            out.line("kafka      " + bootstrap
+                    + (kafka == null ? "  (existing)" : "  (embedded KRaft broker, pid " + kafka.pid() + ")"));
+            Migrations.migrate(jdbcUrl, settings.dbUser(), settings.dbPassword());
+            Topics.ensure(bootstrap, Topics.declared(), (short) 1);
+            out.line("schema migrated, " + Topics.declared().size() + " topics ready (" + millis(t0) + " ms)");
+            for (String service : Settings.SERVICES) {
+                services.put(service, startService(service));
+            }
+            List<CompletableFuture<Void>> waits = new ArrayList<>();
+            for (String service : Settings.SERVICES) {
+                waits.add(CompletableFuture.runAsync(() -> awaitReady(service, t0)));
+            }
+            waits.forEach(Platform::join);
+            return this;
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String url(String service) {
+        return "http://" + settings.host() + ":" + settings.servicePorts().get(service);
+    }
+
+    /** Time from start to each service's first UP readiness. */
+    public Map<String, Duration> readyAfter() {
+        return readyAfter;
+    }
+
+    /** Pids of every process this platform started. */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        services.values().forEach(p -> pids.add(p.pid()));
+        if (kafka != null) {
+            pids.add(kafka.pid());
+        }
+        if (postgres != null) {
+            pids.add(postgres.pid());
+        }
+        return pids;
+    }
+
+    public Map<String, ChildProcess> services() {
+        return services;
+    }
+
+    /** The name of a service that exited on its own, if any. */
+    public List<String> exited() {
+        return services.entrySet().stream()
+                .filter(e -> !e.getValue().isAlive())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** Stops every process this platform started, services first, then the broker and the database. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ChildProcess service : services.values()) {
+            stops.add(CompletableFuture.runAsync(() -> service.stop(Duration.ofSeconds(20))));
+        }
+        stops.forEach(CompletableFuture::join);
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void startDatabase() {
+        if (settings.dbUrl().isPresent()) {
+            jdbcUrl = settings.dbUrl().get();
+            return;
+        }
+        postgres = PostgresServer.start(
+                new PostgresServer.Settings(
+                        settings.host(),
+                        settings.dbPort(),
+                        settings.dataDir().resolve("postgres"),
+                        settings.runDir(),
+                        settings.logDir(),
+                        32),
+                Duration.ofSeconds(90));
+        jdbcUrl = postgres.jdbcUrl();
+    }
+
+    private void startBroker() {
+        if (settings.kafkaBootstrap().isPresent()) {
+            bootstrap = settings.kafkaBootstrap().get();
+            return;
+        }
+        kafka = KafkaBroker.start(
+                new KafkaBroker.Settings(
+                        settings.host(),
+                        settings.kafkaPort(),
+                        settings.kafkaControllerPort(),
+                        settings.dataDir().resolve("kafka"),
+                        settings.runDir(),
+                        settings.logDir()),
+                Duration.ofSeconds(90));
+        bootstrap = kafka.bootstrapServers();
+    }
+
+    private ChildProcess startService(String service) {
+        Path jar = settings.home().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw install -DskipTests)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-D" + ChildProcess.marker(service));
+        command.addAll(Arrays.asList(settings.serviceJvmOptions().trim().split("\\s+")));
+        command.add("-Dai.djl.offline=true");
+        command.add("-jar");
+        command.add(jar.toString());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_HOST", settings.host());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(settings.servicePorts().get(service)));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+        env.put("QUARKUS_DATASOURCE_USERNAME", settings.dbUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", settings.dbPassword());
+        env.put("DJL_OFFLINE", "true");
+        env.put("DJL_CACHE_DIR", settings.dataDir().resolve("djl").toString());
+        return ChildProcess.start(service, command, env, settings.home(), settings.runDir(), settings.logDir());
+    }
+
+    private void awaitReady(String service, long t0) {
+        ChildProcess process = services.get(service);
+        URI ready = URI.create(url(service) + "/q/health/ready");
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service + " exited during start-up; its log (" + process.logFile()
+                        + ") ends with:\n" + process.logTail(25));
+            }
+            try {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(ready)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    readyAfter.put(service, Duration.ofNanos(System.nanoTime() - t0));
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException(
+                service + " was not ready within " + settings.startTimeout().toSeconds() + " s; its log ("
+                        + process.logFile() + ") ends with:\n" + process.logTail(25));
+    }
+
+    /** Processes a crashed earlier run left behind (their pid files are still there) are stopped first. */
+    private void stopLeftovers() {
+        List<String> names = new ArrayList<>(Settings.SERVICES);
+        names.add(KafkaBroker.PROCESS_NAME);
+        names.add(PostgresServer.PROCESS_NAME);
+        for (String name : names) {
+            try {
+                ChildProcess.stopStale(name, settings.runDir().resolve(name + ".pid"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void checkPortsFree() {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        settings.servicePorts()
+                .forEach((service, port) -> wanted.put("RAGLINE_" + service.toUpperCase() + "_PORT", port));
+        if (settings.kafkaBootstrap().isEmpty()) {
+            wanted.put("RAGLINE_KAFKA_PORT", settings.kafkaPort());
+            wanted.put("RAGLINE_KAFKA_CONTROLLER_PORT", settings.kafkaControllerPort());
+        }
+        if (settings.dbUrl().isEmpty()) {
+            wanted.put("RAGLINE_DB_PORT", settings.dbPort());
+        }
+        wanted.forEach((key, port) -> {
+            if (Ports.isListening(settings.host(), port)) {
+                throw new IllegalStateException("port " + port + " on " + settings.host()
+                        + " is already in use by another program: choose another with " + key + "=...");
+            }
+        });
+    }
+
+    private static long millis(long t0) {
+        return Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    }
+
+    private static void join(CompletableFuture<Void> future) {
+        try {
+            future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Where progress lines go. */
+    @FunctionalInterface
+    public interface Reporter {
+        void line(String text);
+    }
+}

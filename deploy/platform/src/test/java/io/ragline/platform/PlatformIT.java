@@ -1,0 +1,122 @@
+package io.ragline.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ragline.runtime.Home;
+import io.ragline.runtime.Ports;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README command one, end to end: the packaged services on the embedded broker and database. A document posted to the
+ * gateway travels as an event through Kafka to ingest, lands in pgvector behind an HNSW index, survives a restart, and
+ * stopping leaves no process behind.
+ */
+class PlatformIT {
+
+    @TempDir
+    Path data;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aDocumentTravelsFromGatewayThroughKafkaToIngestAndSurvivesARestart() throws Exception {
+        Settings settings = Settings.from(Home.locate(), freePorts());
+        String id = "e2e-" + UUID.randomUUID();
+        List<Long> pids;
+
+        try (Platform platform = new Platform(settings).start(line -> {})) {
+            assertThat(platform.readyAfter()).containsOnlyKeys(Settings.SERVICES);
+            String gateway = platform.url("gateway");
+
+            HttpResponse<String> accepted = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/v1/documents"))
+                            .header("content-type", "application/json")
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "{\"id\":\"" + id + "\",\"title\":\"Travel policy\","
+                                                    + "\"text\":\"Trains are preferred over planes for trips under five hours.\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+
+            assertThat(awaitStatus(gateway, id, "indexed")).contains("\"chunkCount\":1");
+            try (Connection c = connect(platform.jdbcUrl());
+                    Statement st = c.createStatement()) {
+                st.execute("SET enable_seqscan = off");
+                String nearest = "SELECT id, content FROM chunks ORDER BY embedding <=> (SELECT embedding FROM chunks"
+                        + " WHERE document_id = '" + id + "') LIMIT 1";
+                try (ResultSet rs = st.executeQuery(nearest)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString("content")).contains("Trains are preferred");
+                }
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = st.executeQuery("EXPLAIN " + nearest)) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1));
+                    }
+                }
+                st.execute("RESET enable_seqscan");
+                assertThat(plan).contains("chunks_embedding_hnsw");
+            }
+            pids = platform.pids();
+            assertThat(pids).hasSize(7);
+        }
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("process %d still running after stop", pid)
+                    .isFalse();
+        }
+
+        try (Platform again = new Platform(settings).start(line -> {})) {
+            assertThat(awaitStatus(again.url("gateway"), id, "indexed")).contains("Travel policy");
+        }
+    }
+
+    private Map<String, String> freePorts() {
+        Map<String, String> env = new HashMap<>();
+        env.put("RAGLINE_DATA_DIR", data.resolve("data").toString());
+        for (String service : Settings.SERVICES) {
+            env.put("RAGLINE_" + service.toUpperCase() + "_PORT", Integer.toString(Ports.freePort()));
+        }
+        env.put("RAGLINE_KAFKA_PORT", Integer.toString(Ports.freePort()));
+        env.put("RAGLINE_KAFKA_CONTROLLER_PORT", Integer.toString(Ports.freePort()));
+        env.put("RAGLINE_DB_PORT", Integer.toString(Ports.freePort()));
+        return env;
+    }
+
+    private String awaitStatus(String gateway, String id, String status) throws Exception {
+        long deadline = System.currentTimeMillis() + Duration.ofSeconds(90).toMillis();
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/v1/documents/" + id))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200 && response.body().contains("\"status\":\"" + status + "\"")) {
+                return response.body();
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("document " + id + " never became " + status + "; last answer: " + last);
+    }
+
+    private static Connection connect(String url) throws Exception {
+        return DriverManager.getConnection(url, "postgres", "postgres");
+    }
+}
