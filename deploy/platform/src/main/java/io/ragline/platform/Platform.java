@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The whole platform on one machine: the broker and the database (unless existing ones are configured), the schema
@@ -38,7 +39,8 @@ public final class Platform implements AutoCloseable {
     private String bootstrap;
     private String jdbcUrl;
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
-    private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
+    private final Map<String, Duration> readyAfter = new ConcurrentHashMap<>();
+    private final Map<String, Duration> infrastructureReadyAfter = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     public Platform(Settings settings) {
@@ -51,8 +53,14 @@ public final class Platform implements AutoCloseable {
         try {
             stopLeftovers();
             checkPortsFree();
-            CompletableFuture<Void> db = CompletableFuture.runAsync(this::startDatabase);
-            CompletableFuture<Void> broker = CompletableFuture.runAsync(this::startBroker);
+            CompletableFuture<Void> db = CompletableFuture.runAsync(() -> {
+                startDatabase();
+                infrastructureReadyAfter.put("postgres (PGlite)", Duration.ofNanos(System.nanoTime() - t0));
+            });
+            CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
+                startBroker();
+                infrastructureReadyAfter.put("kafka", Duration.ofNanos(System.nanoTime() - t0));
+            });
             join(db);
             out.line("database   " + jdbcUrl
                     + (postgres == null
@@ -109,6 +117,23 @@ public final class Platform implements AutoCloseable {
         return pids;
     }
 
+    /** Time from start to the embedded broker and database accepting connections. */
+    public Map<String, Duration> infrastructureReadyAfter() {
+        return infrastructureReadyAfter;
+    }
+
+    /** Pids of the broker and the database, when this platform started them. */
+    public Map<String, Long> infrastructurePids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        if (kafka != null) {
+            pids.put("kafka", kafka.pid());
+        }
+        if (postgres != null) {
+            pids.put("postgres (PGlite)", postgres.pid());
+        }
+        return pids;
+    }
+
     public Map<String, ChildProcess> services() {
         return services;
     }
@@ -119,6 +144,11 @@ public final class Platform implements AutoCloseable {
                 .filter(e -> !e.getValue().isAlive())
                 .map(Map.Entry::getKey)
                 .toList();
+    }
+
+    /** True once {@link #stop()} has begun. */
+    public boolean isStopping() {
+        return stopped;
     }
 
     /** Stops every process this platform started, services first, then the broker and the database. */
@@ -235,18 +265,22 @@ public final class Platform implements AutoCloseable {
                         + process.logFile() + ") ends with:\n" + process.logTail(25));
     }
 
-    /** Processes a crashed earlier run left behind (their pid files are still there) are stopped first. */
+    /** Processes a crashed earlier run left behind (their pid files are still there) are stopped first, together. */
     private void stopLeftovers() {
         List<String> names = new ArrayList<>(Settings.SERVICES);
         names.add(KafkaBroker.PROCESS_NAME);
         names.add(PostgresServer.PROCESS_NAME);
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (String name : names) {
-            try {
-                ChildProcess.stopStale(name, settings.runDir().resolve(name + ".pid"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            stops.add(CompletableFuture.runAsync(() -> {
+                try {
+                    ChildProcess.stopStale(name, settings.runDir().resolve(name + ".pid"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
         }
+        stops.forEach(Platform::join);
     }
 
     private void checkPortsFree() {

@@ -42,6 +42,7 @@ public final class Ragline {
             case "up" -> up(settings);
             case "migrate" -> migrate(settings);
             case "topics" -> topics(settings);
+            case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
             default -> {
                 System.err.println("ragline: unknown command '" + command + "'");
@@ -121,6 +122,8 @@ public final class Ragline {
                   up        run the platform (embedded Kafka + PostgreSQL/pgvector, five services) until Ctrl-C
                   migrate   apply the database migrations to the configured database
                   topics    create or grow ragline's Kafka topics
+                  measure-start [runs]   start and stop the platform runs times (default 5); print start times
+                            and memory of every process as Markdown (figures for docs/BENCHMARKS.md)
 
                 Settings (environment variables, all optional):
                   RAGLINE_GATEWAY_PORT=8080  RAGLINE_INGEST_PORT=8081  RAGLINE_RETRIEVER_PORT=8082
