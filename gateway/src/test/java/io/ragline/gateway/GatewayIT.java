@@ -3,7 +3,10 @@ package io.ragline.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.contracts.EventJson;
@@ -12,15 +15,15 @@ import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.ServiceEndpointsContract;
 import io.ragline.runtime.testing.TestInfrastructure;
+import io.ragline.runtime.testing.Topic;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The gateway against the real broker and database the project starts itself. */
@@ -28,6 +31,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class GatewayIT extends ServiceEndpointsContract {
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Override
     protected String[] readinessChecks() {
@@ -48,32 +54,80 @@ class GatewayIT extends ServiceEndpointsContract {
                 .then()
                 .statusCode(202);
 
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        ConsumerRecord<String, String> r = Topic.await(
                 TestInfrastructure.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "gateway-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest");
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("documents.submitted"));
-            long deadline = System.currentTimeMillis() + 30_000;
-            DocumentSubmitted found = null;
-            String key = null;
-            while (found == null && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    DocumentSubmitted event = EventJson.fromBytes(r.value(), DocumentSubmitted.class);
-                    if (event.documentId().equals(id)) {
-                        found = event;
-                        key = r.key();
-                    }
-                }
+                "documents.submitted",
+                rec -> EventJson.fromJson(rec.value(), DocumentSubmitted.class)
+                        .documentId()
+                        .equals(id),
+                Duration.ofSeconds(30));
+        assertThat(r.key()).isEqualTo("default/" + id);
+        assertThat(EventJson.fromJson(r.value(), DocumentSubmitted.class).inlineText())
+                .isEqualTo("Hello Kafka.");
+    }
+
+    @Test
+    void uploadedFilesAreStoredAndPublishedByClaimCheck() throws Exception {
+        String id = "upload-" + UUID.randomUUID();
+        given().multiPart("file", "notes.md", "# Notes\n\nUploads work.".getBytes(StandardCharsets.UTF_8))
+                .multiPart("id", id)
+                .multiPart("metadata", "{\"team\":\"docs\"}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(202)
+                .body("documents[0].documentId", equalTo(id))
+                .body("documents[0].fileName", equalTo("notes.md"))
+                .body("documents[0].mediaType", startsWith("text/"));
+
+        ConsumerRecord<String, String> r = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "documents.submitted",
+                rec -> rec.value().contains(id),
+                Duration.ofSeconds(30));
+        DocumentSubmitted event = EventJson.fromJson(r.value(), DocumentSubmitted.class);
+        assertThat(event.inlineText()).isNull();
+        assertThat(event.metadata()).containsEntry("team", "docs");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT file_name, bytes FROM document_contents WHERE id = ?")) {
+            ps.setString(1, event.contentRef());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("notes.md");
+                assertThat(new String(rs.getBytes(2), StandardCharsets.UTF_8)).contains("Uploads work.");
             }
-            assertThat(found).as("event for %s on documents.submitted", id).isNotNull();
-            assertThat(key).isEqualTo("default/" + id);
-            assertThat(found.inlineText()).isEqualTo("Hello Kafka.");
         }
+    }
+
+    @Test
+    void anUnsupportedFileIs415ListingWhatIsSupported() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        given().multiPart("file", "diagram.png", png)
+                .post("/v1/documents")
+                .then()
+                .statusCode(415)
+                .body("detail", containsString("image/png"))
+                .body("detail", containsString("application/pdf"));
+    }
+
+    @Test
+    void aFileOverTheLimitIs413AndNothingIsStored() {
+        given().multiPart("file", "big.txt", new byte[1_048_577])
+                .post("/v1/documents")
+                .then()
+                .statusCode(413)
+                .body("detail", containsString("the limit is 1048576"));
+    }
+
+    @Test
+    void anIdWithSeveralFilesIsRefused() {
+        given().multiPart("file", "a.txt", "a".getBytes(StandardCharsets.UTF_8))
+                .multiPart("file", "b.txt", "b".getBytes(StandardCharsets.UTF_8))
+                .multiPart("id", "one")
+                .post("/v1/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("send one file with it"));
     }
 
     @Test

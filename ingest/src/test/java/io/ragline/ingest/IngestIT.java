@@ -9,8 +9,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.document.DocumentDeleted;
+import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
 import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.ingest.parse.Fixtures;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.ServiceEndpointsContract;
@@ -132,6 +134,76 @@ class IngestIT extends ServiceEndpointsContract {
         Header reason = dead.headers().lastHeader("dead-letter-reason");
         assertThat(reason).isNotNull();
         assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("tenant is required");
+    }
+
+    @Test
+    void anUploadedDocxIsParsedAndIndexedThroughTheClaimCheck() throws Exception {
+        String id = "docx-" + UUID.randomUUID();
+        byte[] docx = Fixtures.docx("Handbook", "Parental leave is sixteen weeks at full pay.");
+        String ref = storeContent(docx, "handbook.docx");
+        DocumentSubmitted event = DocumentSubmitted.of(
+                "acme",
+                id,
+                "handbook.docx",
+                "upload:handbook.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                IngestTestHashes.sha256(new String(docx, StandardCharsets.ISO_8859_1)),
+                docx.length,
+                null,
+                ref,
+                Map.of());
+        Topic.send(bootstrap(), "documents.submitted", event.partitionKey(), EventJson.toJson(event));
+
+        assertThat(awaitIndexed(event.eventId()).chunkCount()).isEqualTo(1);
+        try (Connection c = dataSource.getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT content FROM chunks WHERE document_id = '" + id + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).contains("Parental leave is sixteen weeks");
+        }
+    }
+
+    @Test
+    void anEncryptedPdfFailsWithItsReasonAndTheNextDocumentIsStillIndexed() throws Exception {
+        String id = "locked-" + UUID.randomUUID();
+        byte[] pdf = Fixtures.encryptedPdf("secret");
+        String ref = storeContent(pdf, "locked.pdf");
+        DocumentSubmitted event = DocumentSubmitted.of(
+                "acme",
+                id,
+                "locked.pdf",
+                "upload:locked.pdf",
+                "application/pdf",
+                "h-" + id,
+                pdf.length,
+                null,
+                ref,
+                Map.of());
+        Topic.send(bootstrap(), "documents.submitted", event.partitionKey(), EventJson.toJson(event));
+        String next = submit("after-locked-" + UUID.randomUUID(), "Indexed after the locked one.")
+                .eventId();
+
+        ConsumerRecord<String, String> failed =
+                Topic.await(bootstrap(), "documents.failed", r -> r.value().contains(event.eventId()), WAIT);
+        DocumentFailed reason = EventJson.fromJson(failed.value(), DocumentFailed.class);
+        assertThat(reason.stage()).isEqualTo("parse");
+        assertThat(reason.reason()).contains("encrypted");
+        awaitIndexed(next);
+        assertThat(count("SELECT count(*) FROM documents WHERE id = '" + id + "' AND status = 'failed'"))
+                .isEqualTo(1);
+    }
+
+    private String storeContent(byte[] bytes, String fileName) throws Exception {
+        String ref = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO document_contents (id, tenant, media_type,"
+                        + " file_name, bytes) VALUES (?, 'acme', 'application/octet-stream', ?, ?)")) {
+            ps.setString(1, ref);
+            ps.setString(2, fileName);
+            ps.setBytes(3, bytes);
+            ps.executeUpdate();
+        }
+        return ref;
     }
 
     private DocumentSubmitted submit(String id, String text) {

@@ -1,5 +1,7 @@
 package io.ragline.gateway.document;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.ragline.contracts.EventJson;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.gateway.config.GatewayConfig;
@@ -15,18 +17,25 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.tika.Tika;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
  * Document intake: {@code POST /v1/documents} accepts a document and publishes it on {@code documents.submitted}
@@ -48,6 +57,17 @@ public class DocumentResource {
 
     /** What the caller gets back at once; indexing happens asynchronously. */
     public record Accepted(String documentId, String eventId, String status) {}
+
+    /** One accepted upload. */
+    public record AcceptedFile(String documentId, String eventId, String status, String fileName, String mediaType) {}
+
+    /** The answer to a multipart upload of one or many files. */
+    public record AcceptedFiles(List<AcceptedFile> documents) {}
+
+    private static final Tika TIKA = new Tika();
+
+    @Inject
+    ContentStore contents;
 
     @Inject
     GatewayConfig config;
@@ -80,26 +100,114 @@ public class DocumentResource {
                     "text is " + bytes.length + " bytes; the limit is "
                             + config.documents().maxTextBytes());
         }
-        String id = document.id() == null || document.id().isBlank()
-                ? UUID.randomUUID().toString()
-                : document.id();
-        if (!DOCUMENT_ID.matcher(id).matches()) {
-            throw new ProblemException(400, "id must be 1-200 characters of letters, digits and . _ : / -");
-        }
+        String id = documentId(document.id());
         String title = document.title() == null || document.title().isBlank() ? id : document.title();
+        boolean inline = bytes.length <= config.documents().inlineMaxBytes();
+        String tenant = config.defaultTenant();
         DocumentSubmitted event = DocumentSubmitted.of(
-                config.defaultTenant(),
+                tenant,
                 id,
                 title,
                 "api",
                 "text/plain",
                 sha256(bytes),
                 bytes.length,
-                document.text(),
-                null,
+                inline ? document.text() : null,
+                inline ? null : contents.store(tenant, "text/plain", null, bytes),
                 document.metadata());
         send(submitted, event, event.partitionKey());
         return Response.accepted(new Accepted(id, event.eventId(), "submitted")).build();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(
+            summary = "Upload one or many files (form field 'file', repeatable) for indexing; returns 202 at once."
+                    + " Optional fields: 'id' (only with one file: re-uploads replace that document), 'title',"
+                    + " 'metadata' (a JSON object of strings)")
+    public Response upload(
+            @RestForm("file") List<FileUpload> files,
+            @RestForm("id") String id,
+            @RestForm("title") String title,
+            @RestForm("metadata") String metadata)
+            throws IOException {
+        if (files == null || files.isEmpty()) {
+            throw new ProblemException(400, "no file: send the file(s) in the multipart field 'file'");
+        }
+        if (id != null && !id.isBlank() && files.size() > 1) {
+            throw new ProblemException(400, "'id' names one document: send one file with it, or leave it out");
+        }
+        Map<String, String> meta = parseMetadata(metadata);
+        String tenant = config.defaultTenant();
+        List<Upload> checked = new ArrayList<>();
+        for (FileUpload file : files) {
+            checked.add(check(file));
+        }
+        List<AcceptedFile> accepted = new ArrayList<>();
+        for (Upload upload : checked) {
+            String documentId = documentId(id);
+            String docTitle = title == null || title.isBlank() ? upload.fileName() : title;
+            String ref = contents.store(tenant, upload.mediaType(), upload.fileName(), upload.bytes());
+            DocumentSubmitted event = DocumentSubmitted.of(
+                    tenant,
+                    documentId,
+                    docTitle,
+                    "upload:" + upload.fileName(),
+                    upload.mediaType(),
+                    sha256(upload.bytes()),
+                    upload.bytes().length,
+                    null,
+                    ref,
+                    meta);
+            send(submitted, event, event.partitionKey());
+            accepted.add(
+                    new AcceptedFile(documentId, event.eventId(), "submitted", upload.fileName(), upload.mediaType()));
+        }
+        return Response.accepted(new AcceptedFiles(accepted)).build();
+    }
+
+    private record Upload(String fileName, String mediaType, byte[] bytes) {}
+
+    /** Size and media type of one upload, checked before anything is stored or published. */
+    private Upload check(FileUpload file) throws IOException {
+        String name = file.fileName() == null || file.fileName().isBlank() ? "upload" : file.fileName();
+        if (file.size() > config.documents().maxFileBytes()) {
+            throw new ProblemException(
+                    413,
+                    name + " is " + file.size() + " bytes; the limit is "
+                            + config.documents().maxFileBytes());
+        }
+        byte[] bytes = Files.readAllBytes(file.uploadedFile());
+        String mediaType = TIKA.detect(bytes, name);
+        if (!mediaType.startsWith("text/")
+                && !config.documents().supportedMediaTypes().contains(mediaType)) {
+            throw new ProblemException(
+                    415,
+                    name + " is " + mediaType + ", which ragline does not index; supported: text/* and "
+                            + String.join(", ", config.documents().supportedMediaTypes()));
+        }
+        return new Upload(name, mediaType, bytes);
+    }
+
+    private static String documentId(String requested) {
+        String id = requested == null || requested.isBlank() ? UUID.randomUUID().toString() : requested;
+        if (!DOCUMENT_ID.matcher(id).matches()) {
+            throw new ProblemException(400, "id must be 1-200 characters of letters, digits and . _ : / -");
+        }
+        return id;
+    }
+
+    private static Map<String, String> parseMetadata(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> parsed =
+                    EventJson.mapper().readValue(json, new TypeReference<Map<String, String>>() {});
+            return parsed == null ? Map.of() : parsed;
+        } catch (IOException e) {
+            throw new ProblemException(400, "metadata must be a JSON object of strings: " + e.getMessage());
+        }
     }
 
     @GET

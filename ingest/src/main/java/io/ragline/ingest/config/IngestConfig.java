@@ -14,6 +14,10 @@ public interface IngestConfig {
     /** How chunks are embedded. */
     Embedding embedding();
 
+    /** Most characters of text taken from one document; longer documents fail with a reason. */
+    @WithDefault("20000000")
+    int maxTextChars();
+
     /** The index version new chunks are written to (bumped when a new embedding model is rolled out). */
     @WithDefault("1")
     int indexVersion();

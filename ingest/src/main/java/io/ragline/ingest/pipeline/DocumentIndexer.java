@@ -10,6 +10,7 @@ import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.ingest.config.IngestConfig;
+import io.ragline.ingest.parse.DocumentParser;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -70,10 +71,12 @@ public class DocumentIndexer {
     MutinyEmitter<DocumentFailed> failed;
 
     private Chunker chunker;
+    private DocumentParser parser;
 
     @PostConstruct
     void init() {
         chunker = new Chunker(config.chunking().maxChars(), config.chunking().overlapChars());
+        parser = new DocumentParser(config.maxTextChars());
     }
 
     @Incoming(SUBMITTED_CHANNEL)
@@ -109,10 +112,38 @@ public class DocumentIndexer {
             return null;
         }
         String metadataJson = EventJson.toJson(event.metadata());
+        if (current.isPresent()
+                && "indexed".equals(current.get().status())
+                && event.contentHash().equals(current.get().contentHash())
+                && model.equals(current.get().embeddingModel())
+                && indexVersion == current.get().indexVersion()) {
+            int chunkCount = store.touch(
+                    event.eventId(),
+                    event.tenant(),
+                    event.documentId(),
+                    event.title(),
+                    metadataJson,
+                    event.occurredAt());
+            registry.counter("ragline.ingest.documents", "outcome", "unchanged").increment();
+            long durationMs = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+            DocumentIndexed outcome = DocumentIndexed.of(
+                    event.tenant(),
+                    event.documentId(),
+                    event.eventId(),
+                    event.contentHash(),
+                    chunkCount,
+                    0,
+                    chunkCount,
+                    model,
+                    indexVersion,
+                    durationMs);
+            send(indexed, outcome, outcome.partitionKey());
+            return null;
+        }
         String text;
         try {
             text = text(event);
-        } catch (UnsupportedContentException e) {
+        } catch (DocumentParser.UnparseableException e) {
             fail(event, "parse", e.getMessage(), metadataJson);
             return null;
         }
@@ -218,12 +249,19 @@ public class DocumentIndexer {
         send(failed, outcome, outcome.partitionKey());
     }
 
-    private static String text(DocumentSubmitted event) throws UnsupportedContentException {
+    /** The document's text: inline, or its stored bytes parsed by Tika. */
+    private String text(DocumentSubmitted event) throws SQLException, DocumentParser.UnparseableException {
         if (event.inlineText() != null) {
             return event.inlineText();
         }
-        throw new UnsupportedContentException("stored bodies (" + event.mediaType() + ", claim check "
-                + event.contentRef() + ") are not parsed yet: only inline text is indexed");
+        IndexStore.Content content = store.content(event.tenant(), event.contentRef())
+                .orElseThrow(() -> new DocumentParser.UnparseableException(
+                        "the stored body " + event.contentRef() + " is missing", null));
+        if ("text/plain".equals(content.mediaType()) && content.fileName() == null) {
+            return new String(content.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return parser.parse(content.bytes(), content.fileName(), content.mediaType())
+                .text();
     }
 
     /** Retries transient database failures with exponential back-off; then the record goes to the dead-letter topic. */
@@ -270,12 +308,5 @@ public class DocumentIndexer {
     @FunctionalInterface
     private interface SqlWork<T> {
         T run() throws SQLException;
-    }
-
-    /** The document's bytes are of a kind ingest cannot turn into text. */
-    static final class UnsupportedContentException extends Exception {
-        UnsupportedContentException(String message) {
-            super(message);
-        }
     }
 }

@@ -35,6 +35,55 @@ class IndexStore {
     @Inject
     AgroalDataSource dataSource;
 
+    /** Bytes stored by the gateway for a claim-check reference. */
+    record Content(String mediaType, String fileName, byte[] bytes) {}
+
+    Optional<Content> content(String tenant, String ref) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT media_type, file_name, bytes FROM document_contents WHERE id = ? AND tenant = ?")) {
+            ps.setString(1, ref);
+            ps.setString(2, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Content(rs.getString(1), rs.getString(2), rs.getBytes(3)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * An unchanged re-submission: only title, metadata and version move; chunks and vectors stay as they are.
+     *
+     * @return the document's chunk count
+     */
+    int touch(String eventId, String tenant, String documentId, String title, String metadataJson, Instant versionAt)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int chunks;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE documents SET title = ?, metadata = ?::jsonb,"
+                        + " version_at = ?, updated_at = now() WHERE tenant = ? AND id = ? RETURNING chunk_count")) {
+                    ps.setString(1, title);
+                    ps.setString(2, metadataJson);
+                    ps.setTimestamp(3, Timestamp.from(versionAt));
+                    ps.setString(4, tenant);
+                    ps.setString(5, documentId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        chunks = rs.next() ? rs.getInt(1) : 0;
+                    }
+                }
+                markProcessed(c, eventId);
+                c.commit();
+                return chunks;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     boolean alreadyProcessed(String eventId) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =

@@ -1,0 +1,38 @@
+package io.ragline.gateway.document;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * The claim-check store: bodies too large for a Kafka record (and every uploaded file) are written to
+ * {@code document_contents} before the event that references them is published.
+ */
+@ApplicationScoped
+public class ContentStore {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** Stores the bytes and returns the reference to put in the event. */
+    public String store(String tenant, String mediaType, String fileName, byte[] bytes) {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO document_contents (id, tenant, media_type, file_name, bytes) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, tenant);
+            ps.setString(3, mediaType);
+            ps.setString(4, fileName);
+            ps.setBytes(5, bytes);
+            ps.executeUpdate();
+            return id;
+        } catch (SQLException e) {
+            throw new ProblemException(503, "the database is unavailable: " + e.getMessage());
+        }
+    }
+}
