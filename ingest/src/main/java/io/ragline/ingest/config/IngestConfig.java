@@ -32,13 +32,13 @@ public interface IngestConfig {
 
     interface Chunking {
 
-        /** Largest chunk, in characters. */
-        @WithDefault("1200")
-        int maxChars();
+        /** Largest chunk, in the embedding model's tokens (bge-small-en-v1.5 reads at most 512). */
+        @WithDefault("384")
+        int maxTokens();
 
-        /** Characters repeated between neighbouring chunks. */
-        @WithDefault("150")
-        int overlapChars();
+        /** Tokens repeated between neighbouring chunks of a section. */
+        @WithDefault("48")
+        int overlapTokens();
     }
 
     interface Embedding {

@@ -10,6 +10,7 @@ import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.ingest.config.IngestConfig;
+import io.ragline.ingest.embedding.TokenCounter;
 import io.ragline.ingest.parse.DocumentParser;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -72,10 +73,12 @@ public class DocumentIndexer {
 
     private Chunker chunker;
     private DocumentParser parser;
+    private TokenCounter tokens;
 
     @PostConstruct
     void init() {
-        chunker = new Chunker(config.chunking().maxChars(), config.chunking().overlapChars());
+        tokens = TokenCounter.bgeSmall();
+        chunker = new Chunker(config.chunking().maxTokens(), config.chunking().overlapTokens(), tokens::count);
         parser = new DocumentParser(config.maxTextChars());
     }
 
@@ -167,7 +170,7 @@ public class DocumentIndexer {
                 toEmbed.add(stored.size());
             }
             stored.add(new IndexStore.StoredChunk(
-                    id, chunk.ordinal(), chunk.text(), hash, chunk.start(), chunk.end(), vector));
+                    id, chunk.ordinal(), chunk.text(), hash, chunk.start(), chunk.end(), chunk.headingPath(), vector));
         }
         embed(stored, toEmbed);
         store.replace(
@@ -225,6 +228,7 @@ public class DocumentIndexer {
                                 chunk.contentHash(),
                                 chunk.start(),
                                 chunk.end(),
+                                chunk.headingPath(),
                                 embeddings.get(k).vector()));
             }
         }

@@ -30,7 +30,14 @@ class IndexStore {
 
     /** A chunk ready to store. */
     record StoredChunk(
-            String id, int ordinal, String text, String contentHash, int start, int end, float[] embedding) {}
+            String id,
+            int ordinal,
+            String text,
+            String contentHash,
+            int start,
+            int end,
+            String headingPath,
+            float[] embedding) {}
 
     @Inject
     AgroalDataSource dataSource;
@@ -179,7 +186,7 @@ class IndexStore {
                 }
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO chunks (id, tenant, document_id,"
                         + " ordinal, content, content_hash, start_offset, end_offset, embedding, embedding_model,"
-                        + " index_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " index_version, heading_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (StoredChunk chunk : chunks) {
                         insert.setString(1, chunk.id());
                         insert.setString(2, tenant);
@@ -192,6 +199,7 @@ class IndexStore {
                         insert.setObject(9, new PGvector(chunk.embedding()));
                         insert.setString(10, model);
                         insert.setInt(11, indexVersion);
+                        insert.setString(12, chunk.headingPath());
                         insert.addBatch();
                     }
                     insert.executeBatch();
