@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -41,6 +43,7 @@ public final class Ragline {
         int status = switch (command) {
             case "up" -> up(settings);
             case "migrate" -> migrate(settings);
+            case "ingest" -> ingest(settings, args);
             case "topics" -> topics(settings);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
@@ -100,6 +103,39 @@ public final class Ragline {
         }
     }
 
+    static int ingest(Settings settings, String[] args) throws Exception {
+        Path root = null;
+        String gateway =
+                "http://" + settings.host() + ":" + settings.servicePorts().get("gateway");
+        List<String> include = new ArrayList<>();
+        List<String> exclude = new ArrayList<>();
+        int parallel = 4;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--include" -> include.add(args[++i]);
+                case "--exclude" -> exclude.add(args[++i]);
+                case "--gateway" -> gateway = args[++i];
+                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
+                default -> root = Path.of(args[i]);
+            }
+        }
+        if (root == null) {
+            System.err.println("usage: ./ragline ingest PATH [--include GLOB]... [--exclude GLOB]... [--gateway URL]");
+            return 2;
+        }
+        FolderIngest.Summary summary = new FolderIngest(
+                        new FolderIngest.Options(
+                                root.toAbsolutePath().normalize(),
+                                gateway,
+                                include,
+                                exclude,
+                                parallel,
+                                Duration.ofHours(2)),
+                        System.out)
+                .run();
+        return summary.failed() + summary.rejected() + summary.pending() == 0 ? 0 : 1;
+    }
+
     static int migrate(Settings settings) {
         String url =
                 settings.dbUrl().orElse(io.ragline.runtime.PostgresServer.jdbcUrl(settings.host(), settings.dbPort()));
@@ -120,6 +156,8 @@ public final class Ragline {
                 usage: ./ragline COMMAND
 
                   up        run the platform (embedded Kafka + PostgreSQL/pgvector, five services) until Ctrl-C
+                  ingest PATH [--include GLOB]... [--exclude GLOB]... [--gateway URL]
+                            submit every file of a folder and follow it until indexed or failed
                   migrate   apply the database migrations to the configured database
                   topics    create or grow ragline's Kafka topics
                   measure-start [runs]   start and stop the platform runs times (default 5); print start times

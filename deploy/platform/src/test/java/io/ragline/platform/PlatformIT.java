@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ragline.runtime.Home;
 import io.ragline.runtime.Ports;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,6 +77,25 @@ class PlatformIT {
                 st.execute("RESET enable_seqscan");
                 assertThat(plan).contains("chunks_embedding_hnsw");
             }
+            Path folder = data.resolve("docs");
+            Files.createDirectories(folder.resolve("guides"));
+            Files.writeString(folder.resolve("guides/setup.md"), "# Setup\n\nRun the installer, then sign in.");
+            Files.writeString(folder.resolve("budget.csv"), "item,cost\nlaptop,1200\n");
+            Files.write(folder.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+            Files.writeString(folder.resolve("draft.tmp"), "excluded");
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            FolderIngest.Summary summary = new FolderIngest(
+                            new FolderIngest.Options(
+                                    folder, gateway, List.of(), List.of("**/*.tmp"), 2, Duration.ofSeconds(90)),
+                            new PrintStream(console, true, StandardCharsets.UTF_8))
+                    .run();
+            assertThat(summary.files()).isEqualTo(3);
+            assertThat(summary.indexed()).isEqualTo(2);
+            assertThat(summary.rejected()).isEqualTo(1);
+            assertThat(summary.problems()).containsOnlyKeys("logo.png");
+            assertThat(console.toString(StandardCharsets.UTF_8)).contains("2 indexed, 0 failed, 1 rejected");
+            assertThat(awaitStatus(gateway, "guides/setup.md", "indexed")).contains("\"chunkCount\":1");
+
             pids = platform.pids();
             assertThat(pids).hasSize(7);
         }

@@ -210,8 +210,38 @@ public class DocumentResource {
         }
     }
 
+    /** A submission to ask about: the document id and the event id the submit answered with. */
+    public record Submission(String documentId, String eventId) {}
+
+    /** Up to 1,000 submissions per request. */
+    public record StatusRequest(List<Submission> submissions) {}
+
+    @POST
+    @Path("/status")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "For many submissions at once: has ingest applied each, and with what result")
+    public List<DocumentStatusRepository.SubmissionStatus> submissionStatus(StatusRequest request) {
+        if (request == null
+                || request.submissions() == null
+                || request.submissions().isEmpty()) {
+            throw new ProblemException(400, "submissions is required: [{\"documentId\", \"eventId\"}, ...]");
+        }
+        if (request.submissions().size() > 1000) {
+            throw new ProblemException(
+                    400,
+                    "at most 1000 submissions per request, got "
+                            + request.submissions().size());
+        }
+        for (Submission s : request.submissions()) {
+            if (s == null || s.documentId() == null || s.eventId() == null) {
+                throw new ProblemException(400, "every submission needs documentId and eventId");
+            }
+        }
+        return statuses.submissions(config.defaultTenant(), request.submissions());
+    }
+
     @GET
-    @Path("/{id}")
+    @Path("/{id: .+}")
     @Operation(summary = "Indexing status of a document")
     public DocumentStatusRepository.DocumentStatus status(@PathParam("id") String id) {
         return statuses.find(config.defaultTenant(), id)
@@ -219,7 +249,7 @@ public class DocumentResource {
     }
 
     @DELETE
-    @Path("/{id}")
+    @Path("/{id: .+}")
     @Operation(summary = "Delete a document and its chunks; returns 202, the index follows asynchronously")
     public Response delete(@PathParam("id") String id) {
         if (!DOCUMENT_ID.matcher(id).matches()) {
