@@ -44,6 +44,7 @@ public final class Ragline {
             case "up" -> up(settings);
             case "migrate" -> migrate(settings);
             case "ingest" -> ingest(settings, args);
+            case "bench-ingest" -> IngestBenchmark.run(settings, args);
             case "topics" -> topics(settings);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();

@@ -5,6 +5,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ragline.contracts.EventJson;
+import io.ragline.contracts.InvalidEventException;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
@@ -13,9 +14,11 @@ import io.ragline.ingest.config.IngestConfig;
 import io.ragline.ingest.embedding.TokenCounter;
 import io.ragline.ingest.parse.DocumentParser;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -24,22 +27,31 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * The indexing pipeline. Reads {@code documents.submitted} and {@code documents.deleted} (consumer group
+ * The indexing pipeline. Reads {@code documents.submitted} in batches and {@code documents.deleted} (consumer group
  * {@code ingest}; records keyed tenant/documentId, so one document's events are handled in order by one instance),
- * writes {@code documents} and {@code chunks}, and publishes {@code documents.indexed} or {@code documents.failed}.
+ * writes {@code documents} and {@code chunks}, and publishes {@code documents.indexed} or {@code documents.failed};
+ * a record that is not a valid event goes to {@code documents.dlq} with the reason in {@code dead-letter-reason}.
  *
- * <p>Effects are exactly-once per event id (recorded in the same transaction); an unchanged document computes no
- * embeddings; a record that is not a valid event goes to {@code documents.dlq} with the reason.
+ * <p>A batch is processed in rounds holding at most one event per document (so two versions of one document keep their
+ * order); in each round the chunks of every document that needs new vectors are embedded together, sorted by length,
+ * in batches of {@code ingest.embedding.batch-size}. Each document is then written in its own short transaction that
+ * also records the event id: effects are exactly-once per event even though delivery is at-least-once (offsets are
+ * committed after the batch returns). An unchanged document computes no embeddings and rewrites no chunks.
  */
 @ApplicationScoped
 public class DocumentIndexer {
@@ -49,6 +61,7 @@ public class DocumentIndexer {
     static final String DELETED_CHANNEL = "documents-deleted";
     static final String INDEXED_CHANNEL = "documents-indexed";
     static final String FAILED_CHANNEL = "documents-failed";
+    static final String DEAD_LETTER_CHANNEL = "documents-dlq";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
@@ -71,9 +84,17 @@ public class DocumentIndexer {
     @Channel(FAILED_CHANNEL)
     MutinyEmitter<DocumentFailed> failed;
 
+    @Inject
+    @Channel(DEAD_LETTER_CHANNEL)
+    MutinyEmitter<String> deadLetters;
+
     private Chunker chunker;
     private DocumentParser parser;
     private TokenCounter tokens;
+
+    /** A document whose chunks need (some) new vectors in this round. */
+    private record Prepared(
+            DocumentSubmitted event, String metadataJson, List<IndexStore.StoredChunk> chunks, long startNanos) {}
 
     @PostConstruct
     void init() {
@@ -82,11 +103,39 @@ public class DocumentIndexer {
         parser = new DocumentParser(config.maxTextChars());
     }
 
+    @PreDestroy
+    void close() {
+        tokens.close();
+    }
+
     @Incoming(SUBMITTED_CHANNEL)
     @Blocking
-    public void onSubmitted(String json) throws SQLException {
-        DocumentSubmitted event = EventJson.fromJson(json, DocumentSubmitted.class);
-        withRetries("index " + event.partitionKey(), () -> index(event));
+    public void onSubmitted(ConsumerRecords<String, String> records) throws SQLException {
+        List<DocumentSubmitted> events = new ArrayList<>();
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                events.add(EventJson.fromJson(record.value(), DocumentSubmitted.class));
+            } catch (InvalidEventException e) {
+                sends.add(deadLetter(record, e.getMessage()));
+            }
+        }
+        while (!events.isEmpty()) {
+            Set<String> keys = new HashSet<>();
+            List<DocumentSubmitted> round = new ArrayList<>();
+            List<DocumentSubmitted> later = new ArrayList<>();
+            for (DocumentSubmitted event : events) {
+                (keys.add(event.partitionKey()) ? round : later).add(event);
+            }
+            withRetries("index " + round.size() + " document(s)", () -> {
+                indexRound(round, sends);
+                return null;
+            });
+            events = later;
+        }
+        for (Uni<Void> send : sends) {
+            send.await().atMost(SEND_TIMEOUT);
+        }
     }
 
     @Incoming(DELETED_CHANNEL)
@@ -100,141 +149,158 @@ public class DocumentIndexer {
         });
     }
 
-    private Void index(DocumentSubmitted event) throws SQLException {
-        long startNanos = System.nanoTime();
+    private void indexRound(List<DocumentSubmitted> round, List<Uni<Void>> sends) throws SQLException {
         String model = config.embedding().modelName();
         int indexVersion = config.indexVersion();
-        if (store.alreadyProcessed(event.eventId())) {
-            LOG.debugf("event %s already applied", event.eventId());
-            return null;
+        Set<String> done =
+                store.processed(round.stream().map(DocumentSubmitted::eventId).toList());
+        Map<String, IndexStore.Current> current = store.current(
+                round.stream().map(DocumentSubmitted::tenant).toList(),
+                round.stream().map(DocumentSubmitted::documentId).toList());
+        List<Prepared> prepared = new ArrayList<>();
+        for (DocumentSubmitted event : round) {
+            long startNanos = System.nanoTime();
+            if (done.contains(event.eventId())) {
+                LOG.debugf("event %s already applied", event.eventId());
+                continue;
+            }
+            IndexStore.Current now = current.get(event.partitionKey());
+            if (now != null && now.versionAt().isAfter(event.occurredAt())) {
+                LOG.infof("ignoring %s: a newer version of the document was already applied", event.partitionKey());
+                store.markProcessed(event.eventId());
+                continue;
+            }
+            String metadataJson = EventJson.toJson(event.metadata());
+            if (now != null
+                    && "indexed".equals(now.status())
+                    && event.contentHash().equals(now.contentHash())
+                    && model.equals(now.embeddingModel())
+                    && indexVersion == now.indexVersion()) {
+                int chunkCount = store.touch(
+                        event.eventId(),
+                        event.tenant(),
+                        event.documentId(),
+                        event.title(),
+                        metadataJson,
+                        event.occurredAt());
+                registry.counter("ragline.ingest.documents", "outcome", "unchanged")
+                        .increment();
+                sends.add(send(indexed, outcome(event, chunkCount, 0, startNanos), event.partitionKey()));
+                continue;
+            }
+            String text;
+            try {
+                text = text(event);
+            } catch (DocumentParser.UnparseableException e) {
+                sends.add(fail(event, "parse", e.getMessage(), metadataJson));
+                continue;
+            }
+            List<Chunker.Chunk> chunks = chunker.split(text);
+            if (chunks.isEmpty()) {
+                sends.add(fail(event, "parse", "the document has no text", metadataJson));
+                continue;
+            }
+            Map<String, float[]> reusable = now == null
+                    ? Map.of()
+                    : store.reusableEmbeddings(event.tenant(), event.documentId(), model, indexVersion);
+            List<IndexStore.StoredChunk> stored = new ArrayList<>(chunks.size());
+            for (Chunker.Chunk chunk : chunks) {
+                String hash = sha256(chunk.text());
+                String id = sha256(event.tenant() + "\u0000" + event.documentId() + "\u0000" + chunk.ordinal()
+                                + "\u0000" + hash)
+                        .substring(0, 32);
+                stored.add(new IndexStore.StoredChunk(
+                        id,
+                        chunk.ordinal(),
+                        chunk.text(),
+                        hash,
+                        chunk.start(),
+                        chunk.end(),
+                        chunk.headingPath(),
+                        reusable.get(hash)));
+            }
+            prepared.add(new Prepared(event, metadataJson, stored, startNanos));
         }
-        Optional<IndexStore.Current> current = store.current(event.tenant(), event.documentId());
-        if (current.isPresent() && current.get().versionAt().isAfter(event.occurredAt())) {
-            LOG.infof("ignoring %s: a newer version of the document was already applied", event.partitionKey());
-            store.markProcessed(event.eventId());
-            return null;
-        }
-        String metadataJson = EventJson.toJson(event.metadata());
-        if (current.isPresent()
-                && "indexed".equals(current.get().status())
-                && event.contentHash().equals(current.get().contentHash())
-                && model.equals(current.get().embeddingModel())
-                && indexVersion == current.get().indexVersion()) {
-            int chunkCount = store.touch(
+        int embeddedNow = embed(prepared);
+        registry.counter("ragline.ingest.chunks.embedded").increment(embeddedNow);
+        for (Prepared p : prepared) {
+            DocumentSubmitted event = p.event();
+            int reused = (int) p.chunks().stream().filter(c -> c.reused()).count();
+            store.replace(
                     event.eventId(),
                     event.tenant(),
                     event.documentId(),
                     event.title(),
-                    metadataJson,
-                    event.occurredAt());
-            registry.counter("ragline.ingest.documents", "outcome", "unchanged").increment();
-            long durationMs = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
-            DocumentIndexed outcome = DocumentIndexed.of(
-                    event.tenant(),
-                    event.documentId(),
-                    event.eventId(),
+                    event.source(),
+                    event.mediaType(),
                     event.contentHash(),
-                    chunkCount,
-                    0,
-                    chunkCount,
+                    event.sizeBytes(),
+                    p.metadataJson(),
+                    event.occurredAt(),
                     model,
                     indexVersion,
-                    durationMs);
-            send(indexed, outcome, outcome.partitionKey());
-            return null;
+                    p.chunks());
+            registry.counter("ragline.ingest.chunks.reused").increment(reused);
+            registry.counter("ragline.ingest.documents", "outcome", "indexed").increment();
+            DocumentIndexed outcome =
+                    outcome(event, p.chunks().size(), p.chunks().size() - reused, p.startNanos());
+            LOG.debugf(
+                    "indexed %s: %d chunk(s), %d embedded, %d reused, %d ms",
+                    event.partitionKey(), p.chunks().size(), outcome.embeddedChunks(), reused, outcome.durationMs());
+            sends.add(send(indexed, outcome, event.partitionKey()));
         }
-        String text;
-        try {
-            text = text(event);
-        } catch (DocumentParser.UnparseableException e) {
-            fail(event, "parse", e.getMessage(), metadataJson);
-            return null;
-        }
-        List<Chunker.Chunk> chunks = chunker.split(text);
-        if (chunks.isEmpty()) {
-            fail(event, "parse", "the document has no text", metadataJson);
-            return null;
-        }
-        Map<String, float[]> reusable = current.isPresent()
-                ? store.reusableEmbeddings(event.tenant(), event.documentId(), model, indexVersion)
-                : Map.of();
-        List<IndexStore.StoredChunk> stored = new ArrayList<>(chunks.size());
-        List<Integer> toEmbed = new ArrayList<>();
-        for (Chunker.Chunk chunk : chunks) {
-            String hash = sha256(chunk.text());
-            String id = sha256(event.tenant() + "\u0000" + event.documentId() + "\u0000" + chunk.ordinal() + "\u0000"
-                            + hash)
-                    .substring(0, 32);
-            float[] vector = reusable.get(hash);
-            if (vector == null) {
-                toEmbed.add(stored.size());
-            }
-            stored.add(new IndexStore.StoredChunk(
-                    id, chunk.ordinal(), chunk.text(), hash, chunk.start(), chunk.end(), chunk.headingPath(), vector));
-        }
-        embed(stored, toEmbed);
-        store.replace(
-                event.eventId(),
-                event.tenant(),
-                event.documentId(),
-                event.title(),
-                event.source(),
-                event.mediaType(),
-                event.contentHash(),
-                event.sizeBytes(),
-                metadataJson,
-                event.occurredAt(),
-                model,
-                indexVersion,
-                stored);
-        long durationMs = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
-        registry.counter("ragline.ingest.chunks.embedded").increment(toEmbed.size());
-        registry.counter("ragline.ingest.chunks.reused").increment(stored.size() - toEmbed.size());
-        registry.counter("ragline.ingest.documents", "outcome", "indexed").increment();
-        LOG.infof(
-                "indexed %s: %d chunk(s), %d embedded, %d reused, %d ms",
-                event.partitionKey(), stored.size(), toEmbed.size(), stored.size() - toEmbed.size(), durationMs);
-        DocumentIndexed outcome = DocumentIndexed.of(
-                event.tenant(),
-                event.documentId(),
-                event.eventId(),
-                event.contentHash(),
-                stored.size(),
-                toEmbed.size(),
-                stored.size() - toEmbed.size(),
-                model,
-                indexVersion,
-                durationMs);
-        send(indexed, outcome, outcome.partitionKey());
-        return null;
     }
 
-    private void embed(List<IndexStore.StoredChunk> stored, List<Integer> positions) {
+    /**
+     * Embeds every chunk of the round that has no vector yet, across documents, shortest first so each batch holds
+     * texts of similar length (less padding); returns how many were embedded.
+     */
+    private int embed(List<Prepared> prepared) {
+        record Slot(Prepared owner, int index) {}
+        List<Slot> todo = new ArrayList<>();
+        for (Prepared p : prepared) {
+            for (int i = 0; i < p.chunks().size(); i++) {
+                if (p.chunks().get(i).embedding() == null) {
+                    todo.add(new Slot(p, i));
+                }
+            }
+        }
+        todo.sort(Comparator.comparingInt(
+                s -> s.owner().chunks().get(s.index()).text().length()));
         int batchSize = config.embedding().batchSize();
-        for (int from = 0; from < positions.size(); from += batchSize) {
-            List<Integer> batch = positions.subList(from, Math.min(positions.size(), from + batchSize));
+        for (int from = 0; from < todo.size(); from += batchSize) {
+            List<Slot> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
             List<TextSegment> segments = batch.stream()
-                    .map(i -> TextSegment.from(stored.get(i).text()))
+                    .map(s -> TextSegment.from(s.owner().chunks().get(s.index()).text()))
                     .toList();
             List<Embedding> embeddings = embeddingModel.embedAll(segments).content();
             for (int k = 0; k < batch.size(); k++) {
-                IndexStore.StoredChunk chunk = stored.get(batch.get(k));
-                stored.set(
-                        batch.get(k),
-                        new IndexStore.StoredChunk(
-                                chunk.id(),
-                                chunk.ordinal(),
-                                chunk.text(),
-                                chunk.contentHash(),
-                                chunk.start(),
-                                chunk.end(),
-                                chunk.headingPath(),
-                                embeddings.get(k).vector()));
+                Slot slot = batch.get(k);
+                List<IndexStore.StoredChunk> chunks = slot.owner().chunks();
+                chunks.set(
+                        slot.index(),
+                        chunks.get(slot.index()).withEmbedding(embeddings.get(k).vector()));
             }
         }
+        return todo.size();
     }
 
-    private void fail(DocumentSubmitted event, String stage, String reason, String metadataJson) throws SQLException {
+    private DocumentIndexed outcome(DocumentSubmitted event, int chunks, int embedded, long startNanos) {
+        return DocumentIndexed.of(
+                event.tenant(),
+                event.documentId(),
+                event.eventId(),
+                event.contentHash(),
+                chunks,
+                embedded,
+                chunks - embedded,
+                config.embedding().modelName(),
+                config.indexVersion(),
+                Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+    }
+
+    private Uni<Void> fail(DocumentSubmitted event, String stage, String reason, String metadataJson)
+            throws SQLException {
         store.markFailed(
                 event.eventId(),
                 event.tenant(),
@@ -250,7 +316,7 @@ public class DocumentIndexer {
         registry.counter("ragline.ingest.documents", "outcome", "failed").increment();
         LOG.infof("failed %s at %s: %s", event.partitionKey(), stage, reason);
         DocumentFailed outcome = DocumentFailed.of(event.tenant(), event.documentId(), event.eventId(), stage, reason);
-        send(failed, outcome, outcome.partitionKey());
+        return send(failed, outcome, outcome.partitionKey());
     }
 
     /** The document's text: inline, or its stored bytes parsed by Tika. */
@@ -262,13 +328,31 @@ public class DocumentIndexer {
                 .orElseThrow(() -> new DocumentParser.UnparseableException(
                         "the stored body " + event.contentRef() + " is missing", null));
         if ("text/plain".equals(content.mediaType()) && content.fileName() == null) {
-            return new String(content.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(content.bytes(), StandardCharsets.UTF_8);
         }
         return parser.parse(content.bytes(), content.fileName(), content.mediaType())
                 .text();
     }
 
-    /** Retries transient database failures with exponential back-off; then the record goes to the dead-letter topic. */
+    /** A record that is not a valid event: to the dead-letter topic, with the reason, so it blocks nothing. */
+    private Uni<Void> deadLetter(ConsumerRecord<String, String> record, String reason) {
+        LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        registry.counter("ragline.ingest.dead.letters").increment();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                "dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        Message<String> message = Message.of(record.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(record.key())
+                        .withHeaders(headers)
+                        .build());
+        return deadLetters.sendMessage(message);
+    }
+
+    /** Retries transient database failures with exponential back-off; then the batch goes to the dead-letter topic. */
     private <T> T withRetries(String what, SqlWork<T> work) throws SQLException {
         Duration backoff = config.storeBackoff();
         for (int attempt = 1; ; attempt++) {
@@ -292,12 +376,12 @@ public class DocumentIndexer {
         }
     }
 
-    private static <T> void send(MutinyEmitter<T> emitter, T event, String key) {
+    private static <T> Uni<Void> send(MutinyEmitter<T> emitter, T event, String key) {
         Message<T> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(key)
                         .build());
-        emitter.sendMessage(message).await().atMost(SEND_TIMEOUT);
+        return emitter.sendMessage(message);
     }
 
     static String sha256(String text) {

@@ -11,9 +11,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * ingest's reads and writes on {@code documents}, {@code chunks} and {@code processed_events}. Every write is one short
@@ -37,7 +39,25 @@ class IndexStore {
             int start,
             int end,
             String headingPath,
-            float[] embedding) {}
+            float[] embedding,
+            boolean reused) {
+
+        StoredChunk(
+                String id,
+                int ordinal,
+                String text,
+                String contentHash,
+                int start,
+                int end,
+                String headingPath,
+                float[] reusedEmbedding) {
+            this(id, ordinal, text, contentHash, start, end, headingPath, reusedEmbedding, reusedEmbedding != null);
+        }
+
+        StoredChunk withEmbedding(float[] computed) {
+            return new StoredChunk(id, ordinal, text, contentHash, start, end, headingPath, computed, false);
+        }
+    }
 
     @Inject
     AgroalDataSource dataSource;
@@ -91,36 +111,53 @@ class IndexStore {
         }
     }
 
-    boolean alreadyProcessed(String eventId) throws SQLException {
+    /** The subset of {@code eventIds} this consumer already applied. */
+    Set<String> processed(List<String> eventIds) throws SQLException {
+        Set<String> done = new HashSet<>();
+        if (eventIds.isEmpty()) {
+            return done;
+        }
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT 1 FROM processed_events WHERE consumer = ? AND event_id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT event_id FROM processed_events WHERE consumer = ? AND event_id = ANY(?)")) {
             ps.setString(1, CONSUMER);
-            ps.setString(2, eventId);
+            ps.setArray(2, c.createArrayOf("text", eventIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                while (rs.next()) {
+                    done.add(rs.getString(1));
+                }
             }
         }
+        return done;
     }
 
-    Optional<Current> current(String tenant, String documentId) throws SQLException {
+    /** The indexed state of many documents, by {@code tenant/documentId}; absent documents are not in the map. */
+    Map<String, Current> current(List<String> tenants, List<String> documentIds) throws SQLException {
+        Map<String, Current> found = new HashMap<>();
+        if (tenants.isEmpty()) {
+            return found;
+        }
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT content_hash, status, embedding_model, index_version,"
-                        + " version_at FROM documents WHERE tenant = ? AND id = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, documentId);
+                PreparedStatement ps = c.prepareStatement("SELECT d.tenant, d.id, d.content_hash, d.status,"
+                        + " d.embedding_model, d.index_version, d.version_at"
+                        + " FROM unnest(?::text[], ?::text[]) AS k(tenant, id)"
+                        + " JOIN documents d ON d.tenant = k.tenant AND d.id = k.id")) {
+            ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
+            ps.setArray(2, c.createArrayOf("text", documentIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    found.put(
+                            rs.getString(1) + "/" + rs.getString(2),
+                            new Current(
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5),
+                                    rs.getInt(6),
+                                    rs.getTimestamp(7).toInstant()));
                 }
-                return Optional.of(new Current(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getInt(4),
-                        rs.getTimestamp(5).toInstant()));
             }
         }
+        return found;
     }
 
     /** Embeddings already stored for this document, by chunk content hash: unchanged chunks are not re-embedded. */
