@@ -151,6 +151,8 @@ final class IngestBenchmark {
         } finally {
             pool.shutdownNow();
         }
+        System.out.printf("all %d accepted by the gateway after %.1f s%n", docs.size(), (System.nanoTime() - t0) / 1e9);
+        long lastReport = System.nanoTime();
         while (!pending.isEmpty()) {
             ObjectNode request = JSON.createObjectNode();
             ArrayNode list = request.putArray("submissions");
@@ -169,12 +171,14 @@ final class IngestBenchmark {
                     pending.remove(status.path("eventId").asText());
                 }
             }
-            System.out.printf("\r%d/%d processed   ", docs.size() - pending.size(), docs.size());
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                lastReport = System.nanoTime();
+                System.out.printf("%d/%d processed%n", docs.size() - pending.size(), docs.size());
+            }
             if (!pending.isEmpty()) {
                 Thread.sleep(250);
             }
         }
-        System.out.println();
         return (System.nanoTime() - t0) / 1e9;
     }
 

@@ -217,7 +217,8 @@ public final class Platform implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-D" + ChildProcess.marker(service));
-        command.addAll(Arrays.asList(settings.serviceJvmOptions().trim().split("\\s+")));
+        command.addAll(
+                Arrays.asList(settings.serviceJvmOptions().get(service).trim().split("\\s+")));
         command.add("-Dai.djl.offline=true");
         command.add("-jar");
         command.add(jar.toString());
