@@ -8,6 +8,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.contracts.EventJson;
+import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
@@ -147,7 +148,7 @@ class IngestIT extends ServiceEndpointsContract {
                 "handbook.docx",
                 "upload:handbook.docx",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                IngestTestHashes.sha256(new String(docx, StandardCharsets.ISO_8859_1)),
+                ContentHash.of(docx),
                 docx.length,
                 null,
                 ref,
@@ -213,7 +214,7 @@ class IngestIT extends ServiceEndpointsContract {
                 id,
                 "test",
                 "text/plain",
-                IngestTestHashes.sha256(text),
+                ContentHash.of(text),
                 text.length(),
                 text,
                 null,

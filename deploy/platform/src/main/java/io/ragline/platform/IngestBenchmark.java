@@ -61,22 +61,7 @@ final class IngestBenchmark {
     int measure(Settings base, Path dataset, int limit) throws Exception {
         List<Doc> docs = corpus(dataset, limit);
         Path data = Files.createTempDirectory("ragline-bench-ingest-");
-        Settings settings = new Settings(
-                base.home(),
-                data,
-                data.resolve("run"),
-                data.resolve("log"),
-                base.host(),
-                base.kafkaBootstrap(),
-                base.kafkaPort(),
-                base.kafkaControllerPort(),
-                base.dbUrl(),
-                base.dbUser(),
-                base.dbPassword(),
-                base.dbPort(),
-                base.servicePorts(),
-                base.serviceJvmOptions(),
-                base.startTimeout());
+        Settings settings = base.withDataDir(data);
         System.out.printf("corpus: %d documents from %s%n", docs.size(), dataset);
         try (Platform platform = new Platform(settings).start(System.out::println)) {
             String gateway = platform.url("gateway");

@@ -65,6 +65,26 @@ public record Settings(
                 Duration.ofSeconds(integer(source, "RAGLINE_START_TIMEOUT_SECONDS", 120)));
     }
 
+    /** The same settings with the data, pid and log folders under {@code dir} (benchmarks run on a fresh folder). */
+    public Settings withDataDir(Path dir) {
+        return new Settings(
+                home,
+                dir,
+                dir.resolve("run"),
+                dir.resolve("log"),
+                host,
+                kafkaBootstrap,
+                kafkaPort,
+                kafkaControllerPort,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                dbPort,
+                servicePorts,
+                serviceJvmOptions,
+                startTimeout);
+    }
+
     /** The process environment, overridden by {@code ragline.*} system properties of the same names. */
     public static Map<String, String> environment() {
         Map<String, String> source = new LinkedHashMap<>(System.getenv());

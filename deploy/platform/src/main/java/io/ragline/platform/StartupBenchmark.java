@@ -22,22 +22,7 @@ final class StartupBenchmark {
 
     static int run(Settings base, int runs) throws IOException {
         Path data = Files.createTempDirectory("ragline-measure-");
-        Settings settings = new Settings(
-                base.home(),
-                data,
-                data.resolve("run"),
-                data.resolve("log"),
-                base.host(),
-                base.kafkaBootstrap(),
-                base.kafkaPort(),
-                base.kafkaControllerPort(),
-                base.dbUrl(),
-                base.dbUser(),
-                base.dbPassword(),
-                base.dbPort(),
-                base.servicePorts(),
-                base.serviceJvmOptions(),
-                base.startTimeout());
+        Settings settings = base.withDataDir(data);
         Map<String, List<Long>> readyMs = new LinkedHashMap<>();
         Map<String, List<Long>> rssMb = new LinkedHashMap<>();
         List<Long> allReadyMs = new ArrayList<>();

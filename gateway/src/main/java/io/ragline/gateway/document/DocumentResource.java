@@ -2,6 +2,7 @@ package io.ragline.gateway.document;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.ragline.contracts.EventJson;
+import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.gateway.config.GatewayConfig;
@@ -20,11 +21,8 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,7 +108,7 @@ public class DocumentResource {
                 title,
                 "api",
                 "text/plain",
-                sha256(bytes),
+                ContentHash.of(bytes),
                 bytes.length,
                 inline ? document.text() : null,
                 inline ? null : contents.store(tenant, "text/plain", null, bytes),
@@ -154,7 +152,7 @@ public class DocumentResource {
                     docTitle,
                     "upload:" + upload.fileName(),
                     upload.mediaType(),
-                    sha256(upload.bytes()),
+                    ContentHash.of(upload.bytes()),
                     upload.bytes().length,
                     null,
                     ref,
@@ -270,14 +268,6 @@ public class DocumentResource {
             emitter.sendMessage(message).await().atMost(SEND_TIMEOUT);
         } catch (RuntimeException e) {
             throw new ProblemException(503, "the event broker did not accept the document: " + e.getMessage());
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

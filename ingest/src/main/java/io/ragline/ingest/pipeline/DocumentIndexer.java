@@ -6,6 +6,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.InvalidEventException;
+import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
@@ -22,14 +23,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -205,8 +203,8 @@ public class DocumentIndexer {
                     : store.reusableEmbeddings(event.tenant(), event.documentId(), model, indexVersion);
             List<IndexStore.StoredChunk> stored = new ArrayList<>(chunks.size());
             for (Chunker.Chunk chunk : chunks) {
-                String hash = sha256(chunk.text());
-                String id = sha256(event.tenant() + "\u0000" + event.documentId() + "\u0000" + chunk.ordinal()
+                String hash = ContentHash.of(chunk.text());
+                String id = ContentHash.of(event.tenant() + "\u0000" + event.documentId() + "\u0000" + chunk.ordinal()
                                 + "\u0000" + hash)
                         .substring(0, 32);
                 stored.add(new IndexStore.StoredChunk(
@@ -382,15 +380,6 @@ public class DocumentIndexer {
                         .withKey(key)
                         .build());
         return emitter.sendMessage(message);
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @FunctionalInterface
