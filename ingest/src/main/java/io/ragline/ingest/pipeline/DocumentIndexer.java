@@ -156,6 +156,8 @@ public class DocumentIndexer {
                 round.stream().map(DocumentSubmitted::tenant).toList(),
                 round.stream().map(DocumentSubmitted::documentId).toList());
         List<Prepared> prepared = new ArrayList<>();
+        List<IndexStore.Touch> touches = new ArrayList<>();
+        List<DocumentIndexed> unchanged = new ArrayList<>();
         for (DocumentSubmitted event : round) {
             long startNanos = System.nanoTime();
             if (done.contains(event.eventId())) {
@@ -174,16 +176,14 @@ public class DocumentIndexer {
                     && event.contentHash().equals(now.contentHash())
                     && model.equals(now.embeddingModel())
                     && indexVersion == now.indexVersion()) {
-                int chunkCount = store.touch(
+                touches.add(new IndexStore.Touch(
                         event.eventId(),
                         event.tenant(),
                         event.documentId(),
                         event.title(),
                         metadataJson,
-                        event.occurredAt());
-                registry.counter("ragline.ingest.documents", "outcome", "unchanged")
-                        .increment();
-                sends.add(send(indexed, outcome(event, chunkCount, 0, startNanos), event.partitionKey()));
+                        event.occurredAt()));
+                unchanged.add(outcome(event, now.chunkCount(), 0, startNanos));
                 continue;
             }
             String text;
@@ -218,6 +218,11 @@ public class DocumentIndexer {
                         reusable.get(hash)));
             }
             prepared.add(new Prepared(event, metadataJson, stored, startNanos));
+        }
+        store.touchAll(touches);
+        registry.counter("ragline.ingest.documents", "outcome", "unchanged").increment(unchanged.size());
+        for (DocumentIndexed outcome : unchanged) {
+            sends.add(send(indexed, outcome, outcome.partitionKey()));
         }
         int embeddedNow = embed(prepared);
         registry.counter("ragline.ingest.chunks.embedded").increment(embeddedNow);

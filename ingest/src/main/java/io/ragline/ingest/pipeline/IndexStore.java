@@ -28,7 +28,17 @@ class IndexStore {
     static final String CONSUMER = "ingest";
 
     /** The indexed state of a document, as far as deciding what to redo goes. */
-    record Current(String contentHash, String status, String embeddingModel, int indexVersion, Instant versionAt) {}
+    record Current(
+            String contentHash,
+            String status,
+            String embeddingModel,
+            int indexVersion,
+            Instant versionAt,
+            int chunkCount) {}
+
+    /** An unchanged re-submission: new title, metadata and version for a document whose chunks stay as they are. */
+    record Touch(
+            String eventId, String tenant, String documentId, String title, String metadataJson, Instant versionAt) {}
 
     /** A chunk ready to store. */
     record StoredChunk(
@@ -79,38 +89,6 @@ class IndexStore {
         }
     }
 
-    /**
-     * An unchanged re-submission: only title, metadata and version move; chunks and vectors stay as they are.
-     *
-     * @return the document's chunk count
-     */
-    int touch(String eventId, String tenant, String documentId, String title, String metadataJson, Instant versionAt)
-            throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int chunks;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE documents SET title = ?, metadata = ?::jsonb,"
-                        + " version_at = ?, updated_at = now() WHERE tenant = ? AND id = ? RETURNING chunk_count")) {
-                    ps.setString(1, title);
-                    ps.setString(2, metadataJson);
-                    ps.setTimestamp(3, Timestamp.from(versionAt));
-                    ps.setString(4, tenant);
-                    ps.setString(5, documentId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        chunks = rs.next() ? rs.getInt(1) : 0;
-                    }
-                }
-                markProcessed(c, eventId);
-                c.commit();
-                return chunks;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
     /** The subset of {@code eventIds} this consumer already applied. */
     Set<String> processed(List<String> eventIds) throws SQLException {
         Set<String> done = new HashSet<>();
@@ -139,7 +117,7 @@ class IndexStore {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT d.tenant, d.id, d.content_hash, d.status,"
-                        + " d.embedding_model, d.index_version, d.version_at"
+                        + " d.embedding_model, d.index_version, d.version_at, d.chunk_count"
                         + " FROM unnest(?::text[], ?::text[]) AS k(tenant, id)"
                         + " JOIN documents d ON d.tenant = k.tenant AND d.id = k.id")) {
             ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
@@ -153,7 +131,8 @@ class IndexStore {
                                     rs.getString(4),
                                     rs.getString(5),
                                     rs.getInt(6),
-                                    rs.getTimestamp(7).toInstant()));
+                                    rs.getTimestamp(7).toInstant(),
+                                    rs.getInt(8)));
                 }
             }
         }
@@ -285,6 +264,38 @@ class IndexStore {
                     ps.executeUpdate();
                 }
                 markProcessed(c, eventId);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Applies many unchanged re-submissions in one transaction (two batched statements). */
+    void touchAll(List<Touch> touches) throws SQLException {
+        if (touches.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("UPDATE documents SET title = ?, metadata = ?::jsonb,"
+                            + " version_at = ?, updated_at = now() WHERE tenant = ? AND id = ?");
+                    PreparedStatement processed = c.prepareStatement(
+                            "INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                for (Touch t : touches) {
+                    update.setString(1, t.title());
+                    update.setString(2, t.metadataJson());
+                    update.setTimestamp(3, Timestamp.from(t.versionAt()));
+                    update.setString(4, t.tenant());
+                    update.setString(5, t.documentId());
+                    update.addBatch();
+                    processed.setString(1, CONSUMER);
+                    processed.setString(2, t.eventId());
+                    processed.addBatch();
+                }
+                update.executeBatch();
+                processed.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
