@@ -229,20 +229,7 @@ public class DocumentIndexer {
         for (Prepared p : prepared) {
             DocumentSubmitted event = p.event();
             int reused = (int) p.chunks().stream().filter(c -> c.reused()).count();
-            store.replace(
-                    event.eventId(),
-                    event.tenant(),
-                    event.documentId(),
-                    event.title(),
-                    event.source(),
-                    event.mediaType(),
-                    event.contentHash(),
-                    event.sizeBytes(),
-                    p.metadataJson(),
-                    event.occurredAt(),
-                    model,
-                    indexVersion,
-                    p.chunks());
+            store.replace(event, p.metadataJson(), model, indexVersion, p.chunks());
             registry.counter("ragline.ingest.chunks.reused").increment(reused);
             registry.counter("ragline.ingest.documents", "outcome", "indexed").increment();
             DocumentIndexed outcome =
@@ -304,18 +291,7 @@ public class DocumentIndexer {
 
     private Uni<Void> fail(DocumentSubmitted event, String stage, String reason, String metadataJson)
             throws SQLException {
-        store.markFailed(
-                event.eventId(),
-                event.tenant(),
-                event.documentId(),
-                event.title(),
-                event.source(),
-                event.mediaType(),
-                event.contentHash(),
-                event.sizeBytes(),
-                metadataJson,
-                event.occurredAt(),
-                reason);
+        store.markFailed(event, metadataJson, reason);
         registry.counter("ragline.ingest.documents", "outcome", "failed").increment();
         LOG.infof("failed %s at %s: %s", event.partitionKey(), stage, reason);
         DocumentFailed outcome = DocumentFailed.of(event.tenant(), event.documentId(), event.eventId(), stage, reason);

@@ -2,6 +2,7 @@ package io.ragline.ingest.pipeline;
 
 import com.pgvector.PGvector;
 import io.agroal.api.AgroalDataSource;
+import io.ragline.contracts.document.DocumentSubmitted;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -160,40 +161,14 @@ class IndexStore {
     }
 
     /** Upserts the document row and replaces all its chunks, atomically, recording the event as processed. */
-    void replace(
-            String eventId,
-            String tenant,
-            String documentId,
-            String title,
-            String source,
-            String mediaType,
-            String contentHash,
-            long sizeBytes,
-            String metadataJson,
-            Instant versionAt,
-            String model,
-            int indexVersion,
-            List<StoredChunk> chunks)
+    void replace(DocumentSubmitted event, String metadataJson, String model, int indexVersion, List<StoredChunk> chunks)
             throws SQLException {
+        String tenant = event.tenant();
+        String documentId = event.documentId();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                upsertDocument(
-                        c,
-                        tenant,
-                        documentId,
-                        title,
-                        source,
-                        mediaType,
-                        contentHash,
-                        sizeBytes,
-                        metadataJson,
-                        "indexed",
-                        null,
-                        chunks.size(),
-                        model,
-                        indexVersion,
-                        versionAt);
+                upsertDocument(c, event, metadataJson, chunks.size(), model, indexVersion);
                 try (PreparedStatement delete =
                         c.prepareStatement("DELETE FROM chunks WHERE tenant = ? AND document_id = ?")) {
                     delete.setString(1, tenant);
@@ -220,7 +195,7 @@ class IndexStore {
                     }
                     insert.executeBatch();
                 }
-                markProcessed(c, eventId);
+                markProcessed(c, event.eventId());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -230,40 +205,21 @@ class IndexStore {
     }
 
     /** Records a document that cannot be indexed, with the reason; its previous chunks (if any) stay searchable. */
-    void markFailed(
-            String eventId,
-            String tenant,
-            String documentId,
-            String title,
-            String source,
-            String mediaType,
-            String contentHash,
-            long sizeBytes,
-            String metadataJson,
-            Instant versionAt,
-            String reason)
-            throws SQLException {
+    void markFailed(DocumentSubmitted event, String metadataJson, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, source,"
                         + " media_type, content_hash, size_bytes, metadata, status, status_reason, version_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'failed', ?, ?)"
-                        + " ON CONFLICT (tenant, id) DO UPDATE SET status = 'failed', status_reason = EXCLUDED.status_reason,"
-                        + " updated_at = now()")) {
-                    ps.setString(1, tenant);
-                    ps.setString(2, documentId);
-                    ps.setString(3, title);
-                    ps.setString(4, source);
-                    ps.setString(5, mediaType);
-                    ps.setString(6, contentHash);
-                    ps.setLong(7, sizeBytes);
-                    ps.setString(8, metadataJson);
-                    ps.setString(9, reason);
-                    ps.setTimestamp(10, Timestamp.from(versionAt));
+                        + " ON CONFLICT (tenant, id) DO UPDATE SET status = 'failed',"
+                        + " status_reason = EXCLUDED.status_reason, updated_at = now()")) {
+                    int next = setDocumentColumns(ps, event, metadataJson);
+                    ps.setString(next, reason);
+                    ps.setTimestamp(next + 1, Timestamp.from(event.occurredAt()));
                     ps.executeUpdate();
                 }
-                markProcessed(c, eventId);
+                markProcessed(c, event.eventId());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -359,46 +315,37 @@ class IndexStore {
     }
 
     private static void upsertDocument(
-            Connection c,
-            String tenant,
-            String documentId,
-            String title,
-            String source,
-            String mediaType,
-            String contentHash,
-            long sizeBytes,
-            String metadataJson,
-            String status,
-            String reason,
-            int chunkCount,
-            String model,
-            int indexVersion,
-            Instant versionAt)
+            Connection c, DocumentSubmitted event, String metadataJson, int chunkCount, String model, int indexVersion)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, source, media_type,"
                 + " content_hash, size_bytes, metadata, status, status_reason, chunk_count, embedding_model,"
-                + " index_version, version_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)"
+                + " index_version, version_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'indexed', NULL, ?, ?, ?, ?)"
                 + " ON CONFLICT (tenant, id) DO UPDATE SET title = EXCLUDED.title, source = EXCLUDED.source,"
                 + " media_type = EXCLUDED.media_type, content_hash = EXCLUDED.content_hash,"
                 + " size_bytes = EXCLUDED.size_bytes, metadata = EXCLUDED.metadata, status = EXCLUDED.status,"
                 + " status_reason = EXCLUDED.status_reason, chunk_count = EXCLUDED.chunk_count,"
                 + " embedding_model = EXCLUDED.embedding_model, index_version = EXCLUDED.index_version,"
                 + " version_at = EXCLUDED.version_at, updated_at = now()")) {
-            ps.setString(1, tenant);
-            ps.setString(2, documentId);
-            ps.setString(3, title);
-            ps.setString(4, source);
-            ps.setString(5, mediaType);
-            ps.setString(6, contentHash);
-            ps.setLong(7, sizeBytes);
-            ps.setString(8, metadataJson);
-            ps.setString(9, status);
-            ps.setString(10, reason);
-            ps.setInt(11, chunkCount);
-            ps.setString(12, model);
-            ps.setInt(13, indexVersion);
-            ps.setTimestamp(14, Timestamp.from(versionAt));
+            int next = setDocumentColumns(ps, event, metadataJson);
+            ps.setInt(next, chunkCount);
+            ps.setString(next + 1, model);
+            ps.setInt(next + 2, indexVersion);
+            ps.setTimestamp(next + 3, Timestamp.from(event.occurredAt()));
             ps.executeUpdate();
         }
+    }
+
+    /** Binds tenant, id, title, source, media type, content hash, size and metadata; returns the next index. */
+    private static int setDocumentColumns(PreparedStatement ps, DocumentSubmitted event, String metadataJson)
+            throws SQLException {
+        ps.setString(1, event.tenant());
+        ps.setString(2, event.documentId());
+        ps.setString(3, event.title());
+        ps.setString(4, event.source());
+        ps.setString(5, event.mediaType());
+        ps.setString(6, event.contentHash());
+        ps.setLong(7, event.sizeBytes());
+        ps.setString(8, metadataJson);
+        return 9;
     }
 }
