@@ -52,10 +52,7 @@ public record Dataset(
      * @param qrelsFile a qrels file to use instead of {@code qrels/SPLIT.tsv} (null for that)
      */
     public static Dataset beir(Path dir, String split, Path queriesFile, Path qrelsFile) throws IOException {
-        Path corpusFile = Files.exists(dir.resolve("corpus.jsonl.gz"))
-                ? dir.resolve("corpus.jsonl.gz")
-                : dir.resolve("corpus.jsonl");
-        List<Doc> corpus = readCorpus(require(corpusFile));
+        List<Doc> corpus = beirCorpus(dir);
         Path queriesPath = queriesFile != null
                 ? queriesFile
                 : Files.exists(dir.resolve("queries." + split + ".jsonl"))
@@ -68,6 +65,14 @@ public record Dataset(
         Path qrelsPath = qrelsFile != null ? qrelsFile : dir.resolve("qrels").resolve(split + ".tsv");
         Map<String, Map<String, Integer>> qrels = readQrels(require(qrelsPath));
         return new Dataset(dir.getFileName() + "/" + split, corpus, queries, qrels);
+    }
+
+    /** Only the corpus of a BEIR folder ({@code corpus.jsonl.gz} or {@code corpus.jsonl}). */
+    public static List<Doc> beirCorpus(Path dir) throws IOException {
+        Path corpusFile = Files.exists(dir.resolve("corpus.jsonl.gz"))
+                ? dir.resolve("corpus.jsonl.gz")
+                : dir.resolve("corpus.jsonl");
+        return readCorpus(require(corpusFile));
     }
 
     /** Reads a SQuAD-style question → passage folder (every {@code qa.*.jsonl} in it). */

@@ -17,6 +17,6 @@ class RetrieverIT extends ServiceEndpointsContract {
 
     @Override
     protected String documentedPath() {
-        return null;
+        return "/v1/search";
     }
 }

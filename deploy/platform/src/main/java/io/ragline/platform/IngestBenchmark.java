@@ -1,20 +1,14 @@
 package io.ragline.platform;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import io.ragline.eval.Dataset;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,13 +18,7 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.zip.GZIPInputStream;
 
 /**
  * {@code ./ragline bench-ingest [BEIR_DIR] [--limit N]}: ingests a BEIR corpus (SciFact by default) end to end on a
@@ -42,8 +30,6 @@ final class IngestBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private record Doc(String id, String title, String text) {}
 
     static int run(Settings base, String[] args) throws Exception {
         Path dataset = base.home().resolve("../shared/data/scifact").normalize();
@@ -59,14 +45,16 @@ final class IngestBenchmark {
     }
 
     int measure(Settings base, Path dataset, int limit) throws Exception {
-        List<Doc> docs = corpus(dataset, limit);
+        List<Dataset.Doc> all = Dataset.beirCorpus(dataset);
+        List<Dataset.Doc> docs = all.subList(0, Math.min(limit, all.size()));
         Path data = Files.createTempDirectory("ragline-bench-ingest-");
         Settings settings = base.withDataDir(data);
         System.out.printf("corpus: %d documents from %s%n", docs.size(), dataset);
         try (Platform platform = new Platform(settings).start(System.out::println)) {
             String gateway = platform.url("gateway");
             String ingest = platform.url("ingest");
-            double first = ingestAll(gateway, docs);
+            CorpusSubmitter submitter = new CorpusSubmitter(gateway, docs, System.out);
+            double first = submitter.submitAll(docs);
             long chunks;
             List<String> texts = new ArrayList<>();
             try (Connection c = DriverManager.getConnection(platform.jdbcUrl(), base.dbUser(), base.dbPassword());
@@ -78,7 +66,7 @@ final class IngestBenchmark {
             }
             chunks = texts.size();
             double embeddedBefore = counter(ingest, "ragline_ingest_chunks_embedded_total");
-            double again = ingestAll(gateway, docs);
+            double again = submitter.submitAll(docs);
             double embeddedAfter = counter(ingest, "ragline_ingest_chunks_embedded_total");
             platform.stop();
 
@@ -120,70 +108,6 @@ final class IngestBenchmark {
         return 0;
     }
 
-    /** Submits every document (8 requests in flight) and waits until ingest processed each; returns seconds. */
-    private double ingestAll(String gateway, List<Doc> docs) throws Exception {
-        long t0 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        Map<String, String> pending = new LinkedHashMap<>();
-        try {
-            List<Future<String>> futures = new ArrayList<>();
-            for (Doc doc : docs) {
-                futures.add(pool.submit(() -> submit(gateway, doc)));
-            }
-            for (int i = 0; i < docs.size(); i++) {
-                pending.put(futures.get(i).get(), docs.get(i).id());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        System.out.printf("all %d accepted by the gateway after %.1f s%n", docs.size(), (System.nanoTime() - t0) / 1e9);
-        long lastReport = System.nanoTime();
-        while (!pending.isEmpty()) {
-            ObjectNode request = JSON.createObjectNode();
-            ArrayNode list = request.putArray("submissions");
-            pending.entrySet().stream()
-                    .limit(1000)
-                    .forEach(e ->
-                            list.addObject().put("documentId", e.getValue()).put("eventId", e.getKey()));
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(gateway + "/v1/documents/status"))
-                            .header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            for (JsonNode status : JSON.readTree(response.body())) {
-                if (status.path("processed").asBoolean()) {
-                    pending.remove(status.path("eventId").asText());
-                }
-            }
-            if (System.nanoTime() - lastReport > 10_000_000_000L) {
-                lastReport = System.nanoTime();
-                System.out.printf("%d/%d processed%n", docs.size() - pending.size(), docs.size());
-            }
-            if (!pending.isEmpty()) {
-                Thread.sleep(250);
-            }
-        }
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private String submit(String gateway, Doc doc) throws Exception {
-        ObjectNode body = JSON.createObjectNode()
-                .put("id", doc.id())
-                .put("title", doc.title())
-                .put("text", doc.text());
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(gateway + "/v1/documents"))
-                        .header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("document " + doc.id() + " refused: " + response.body());
-        }
-        return JSON.readTree(response.body()).path("eventId").asText();
-    }
-
     private double counter(String service, String name) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(service + "/q/metrics"))
@@ -195,27 +119,5 @@ final class IngestBenchmark {
                 .filter(l -> l.startsWith(name))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
-    }
-
-    /** A BEIR corpus: title and text joined as the document text, as the published baselines embed them. */
-    static List<Doc> corpus(Path dataset, int limit) throws IOException {
-        Path file = Files.exists(dataset.resolve("corpus.jsonl.gz"))
-                ? dataset.resolve("corpus.jsonl.gz")
-                : dataset.resolve("corpus.jsonl");
-        List<Doc> docs = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                file.toString().endsWith(".gz")
-                        ? new GZIPInputStream(Files.newInputStream(file))
-                        : Files.newInputStream(file),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null && docs.size() < limit) {
-                JsonNode node = JSON.readTree(line);
-                String title = node.path("title").asText("");
-                String text = node.path("text").asText("");
-                docs.add(new Doc("beir-" + node.path("_id").asText(), title, (title + "\n\n" + text).strip()));
-            }
-        }
-        return docs;
     }
 }

@@ -45,6 +45,7 @@ public final class Ragline {
             case "migrate" -> migrate(settings);
             case "ingest" -> ingest(settings, args);
             case "bench-ingest" -> IngestBenchmark.run(settings, args);
+            case "eval" -> RetrievalEval.run(settings, args);
             case "topics" -> topics(settings);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
@@ -159,6 +160,9 @@ public final class Ragline {
                   up        run the platform (embedded Kafka + PostgreSQL/pgvector, five services) until Ctrl-C
                   ingest PATH [--include GLOB]... [--exclude GLOB]... [--gateway URL]
                             submit every file of a folder and follow it until indexed or failed
+                  eval retrieval --dataset DIR [--split train|test] [--modes vector,keyword,hybrid]
+                            index a BEIR (or SQuAD-style) folder through the pipeline (reused next time) and print
+                            nDCG@10, Recall@10/100, MRR@10 per search mode
                   migrate   apply the database migrations to the configured database
                   topics    create or grow ragline's Kafka topics
                   measure-start [runs]   start and stop the platform runs times (default 5); print start times

@@ -2,13 +2,34 @@ package io.ragline.retriever.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 
 /** Everything the retriever can be told, under {@code retriever.*}. */
 @ConfigMapping(prefix = "retriever")
 public interface RetrieverConfig {
 
+    /** The tenant searched when a request carries no {@code Ragline-Tenant} header (local, single-tenant runs). */
+    @WithDefault("default")
+    String defaultTenant();
+
     /** Search defaults and limits. */
     Search search();
+
+    /** The query embedding model; it must be the one ingest embedded the chunks with. */
+    Embedding embedding();
+
+    /** BM25 parameters of the keyword side. */
+    Bm25 bm25();
+
+    /** How the vector and keyword rankings are combined in hybrid mode. */
+    Fusion fusion();
+
+    /** Maximal marginal relevance, when a request asks for it. */
+    Mmr mmr();
+
+    /** An external cross-encoder reranker ({@code POST /rerank}), used when a URL is configured. */
+    Rerank rerank();
 
     interface Search {
 
@@ -19,5 +40,78 @@ public interface RetrieverConfig {
         /** Largest {@code topK} a request may ask for; more is refused with 400. */
         @WithDefault("100")
         int maxTopK();
+
+        /** Candidates each side (vector, keyword) contributes before fusion; at least {@code topK}. */
+        @WithDefault("100")
+        int candidates();
+
+        /** Longest query accepted, in characters. */
+        @WithDefault("2000")
+        int maxQueryChars();
+    }
+
+    interface Embedding {
+
+        /** Name ingest records with every vector; only chunks embedded by this model are searched by vector. */
+        @WithDefault("bge-small-en-v1.5-q")
+        String modelName();
+    }
+
+    interface Bm25 {
+
+        /** Term-frequency saturation. */
+        @WithDefault("0.9")
+        double k1();
+
+        /** Length normalisation. */
+        @WithDefault("0.4")
+        double b();
+    }
+
+    interface Fusion {
+
+        /** {@code rrf}: reciprocal-rank fusion; {@code convex}: a weighted sum of min-max normalised scores. */
+        @WithDefault("rrf")
+        String method();
+
+        /** RRF's rank constant. */
+        @WithDefault("60")
+        int rrfK();
+
+        /** Weight of the vector ranking. */
+        @WithDefault("1.0")
+        double vectorWeight();
+
+        /** Weight of the keyword ranking. */
+        @WithDefault("1.0")
+        double keywordWeight();
+    }
+
+    interface Mmr {
+
+        /** Relevance versus novelty: 1 keeps the fused order, 0 only avoids repeats. */
+        @WithDefault("0.7")
+        double lambda();
+
+        /** How many fused candidates MMR chooses from, as a multiple of {@code topK}. */
+        @WithDefault("3")
+        int poolFactor();
+    }
+
+    interface Rerank {
+
+        /** Base URL of a reranker exposing {@code POST /rerank} (TEI, vLLM or Cohere style); none: no reranking. */
+        Optional<String> url();
+
+        /** Model name sent to servers that serve several. */
+        Optional<String> model();
+
+        /** How many fused candidates are sent to the reranker. */
+        @WithDefault("50")
+        int candidates();
+
+        /** A slower reranker is skipped (the fused order is kept and the response says so). */
+        @WithDefault("2s")
+        Duration timeout();
     }
 }

@@ -1,0 +1,120 @@
+package io.ragline.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ragline.eval.Dataset;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Submits a corpus through the gateway's public API ({@code POST /v1/documents}, title and text joined as the document
+ * text, as the published BEIR baselines embed them) and follows it until ingest processed every document. Corpus ids
+ * the API does not accept as document ids (e.g. {@code Super_Bowl_50#0}) are mapped to accepted ones;
+ * {@link #originalId} maps them back.
+ */
+final class CorpusSubmitter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String gateway;
+    private final PrintStream out;
+    private final Map<String, String> original = new HashMap<>();
+    private final Map<String, String> submitted = new HashMap<>();
+
+    CorpusSubmitter(String gateway, List<Dataset.Doc> corpus, PrintStream out) {
+        this.gateway = gateway;
+        this.out = out;
+        for (Dataset.Doc doc : corpus) {
+            String id = "beir-" + doc.id().replaceAll("[^A-Za-z0-9._:/-]", "_");
+            String unique = id;
+            for (int n = 2; original.containsKey(unique); n++) {
+                unique = id + "~" + n;
+            }
+            original.put(unique, doc.id());
+            submitted.put(doc.id(), unique);
+        }
+    }
+
+    /** The corpus id of a document id this submitter used, or null for any other document. */
+    String originalId(String documentId) {
+        return original.get(documentId);
+    }
+
+    /** Submits every document (8 requests in flight) and waits until each is processed; returns seconds. */
+    double submitAll(List<Dataset.Doc> docs) throws Exception {
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        Map<String, String> pending = new LinkedHashMap<>();
+        try {
+            List<Future<String>> futures = new ArrayList<>();
+            for (Dataset.Doc doc : docs) {
+                futures.add(pool.submit(() -> submit(doc)));
+            }
+            for (int i = 0; i < docs.size(); i++) {
+                pending.put(futures.get(i).get(), submitted.get(docs.get(i).id()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        out.printf("all %d accepted by the gateway after %.1f s%n", docs.size(), (System.nanoTime() - t0) / 1e9);
+        long lastReport = System.nanoTime();
+        while (!pending.isEmpty()) {
+            ObjectNode request = JSON.createObjectNode();
+            ArrayNode list = request.putArray("submissions");
+            pending.entrySet().stream()
+                    .limit(1000)
+                    .forEach(e ->
+                            list.addObject().put("documentId", e.getValue()).put("eventId", e.getKey()));
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/v1/documents/status"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode status : JSON.readTree(response.body())) {
+                if (status.path("processed").asBoolean()) {
+                    pending.remove(status.path("eventId").asText());
+                }
+            }
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                lastReport = System.nanoTime();
+                out.printf("%d/%d processed%n", docs.size() - pending.size(), docs.size());
+            }
+            if (!pending.isEmpty()) {
+                Thread.sleep(250);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private String submit(Dataset.Doc doc) throws Exception {
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", submitted.get(doc.id()))
+                .put("title", doc.title())
+                .put("text", (doc.title() + "\n\n" + doc.text()).strip());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(gateway + "/v1/documents"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("document " + doc.id() + " refused: " + response.body());
+        }
+        return JSON.readTree(response.body()).path("eventId").asText();
+    }
+}

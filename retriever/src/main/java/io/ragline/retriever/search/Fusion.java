@@ -1,0 +1,99 @@
+package io.ragline.retriever.search;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Combines the vector and keyword rankings of one query.
+ *
+ * <ul>
+ *   <li>{@link #rrf reciprocal-rank fusion}: {@code sum over rankings of weight / (k + rank)}; needs no score scale.
+ *   <li>{@link #convex convex combination}: each ranking's scores min-max normalised to [0, 1] over its candidates, then
+ *       weighted and summed; a candidate missing from one ranking gets 0 from it.
+ * </ul>
+ *
+ * Ties are broken by chunk id so equal inputs always give the same order.
+ */
+public final class Fusion {
+
+    /** One candidate of one ranking: higher score is better; rank is 1-based. */
+    public record Scored(String chunkId, double score) {}
+
+    /** A fused candidate with where it came from (rank 0: absent from that ranking). */
+    public record Fused(
+            String chunkId, double score, int vectorRank, double vectorScore, int keywordRank, double keywordScore) {}
+
+    private Fusion() {}
+
+    public static List<Fused> rrf(List<Scored> vector, List<Scored> keyword, int k, double wVector, double wKeyword) {
+        Map<String, double[]> acc = collect(vector, keyword);
+        return sorted(acc, v -> (v[0] > 0 ? wVector / (k + v[0]) : 0) + (v[2] > 0 ? wKeyword / (k + v[2]) : 0));
+    }
+
+    public static List<Fused> convex(List<Scored> vector, List<Scored> keyword, double wVector, double wKeyword) {
+        Map<String, double[]> acc = collect(vector, keyword);
+        double[] vr = range(vector);
+        double[] kr = range(keyword);
+        return sorted(
+                acc,
+                v -> (v[0] > 0 ? wVector * normalise(v[1], vr) : 0) + (v[2] > 0 ? wKeyword * normalise(v[3], kr) : 0));
+    }
+
+    /** The single ranking of one mode, in the same shape as a fused one. */
+    public static List<Fused> single(List<Scored> ranking, boolean isVector) {
+        List<Fused> out = new ArrayList<>(ranking.size());
+        for (int i = 0; i < ranking.size(); i++) {
+            Scored s = ranking.get(i);
+            out.add(
+                    isVector
+                            ? new Fused(s.chunkId(), s.score(), i + 1, s.score(), 0, 0)
+                            : new Fused(s.chunkId(), s.score(), 0, 0, i + 1, s.score()));
+        }
+        return out;
+    }
+
+    /** chunk id → {vectorRank, vectorScore, keywordRank, keywordScore}, ranks 1-based in the given order. */
+    private static Map<String, double[]> collect(List<Scored> vector, List<Scored> keyword) {
+        Map<String, double[]> acc = new HashMap<>();
+        for (int i = 0; i < vector.size(); i++) {
+            double[] v = acc.computeIfAbsent(vector.get(i).chunkId(), id -> new double[4]);
+            v[0] = i + 1;
+            v[1] = vector.get(i).score();
+        }
+        for (int i = 0; i < keyword.size(); i++) {
+            double[] v = acc.computeIfAbsent(keyword.get(i).chunkId(), id -> new double[4]);
+            v[2] = i + 1;
+            v[3] = keyword.get(i).score();
+        }
+        return acc;
+    }
+
+    private interface Score {
+        double of(double[] v);
+    }
+
+    private static List<Fused> sorted(Map<String, double[]> acc, Score score) {
+        List<Fused> out = new ArrayList<>(acc.size());
+        acc.forEach((id, v) -> out.add(new Fused(id, score.of(v), (int) v[0], v[1], (int) v[2], v[3])));
+        out.sort(Comparator.comparingDouble(Fused::score).reversed().thenComparing(Fused::chunkId));
+        return out;
+    }
+
+    private static double[] range(List<Scored> ranking) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Scored s : ranking) {
+            min = Math.min(min, s.score());
+            max = Math.max(max, s.score());
+        }
+        return new double[] {min, max};
+    }
+
+    private static double normalise(double score, double[] range) {
+        double span = range[1] - range[0];
+        return span <= 0 ? 1.0 : (score - range[0]) / span;
+    }
+}

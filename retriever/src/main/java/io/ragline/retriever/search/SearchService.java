@@ -1,0 +1,221 @@
+package io.ragline.retriever.search;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.ragline.retriever.config.RetrieverConfig;
+import io.ragline.retriever.embedding.QueryEmbedder;
+import io.ragline.retriever.rerank.Reranker;
+import io.ragline.retriever.search.Fusion.Fused;
+import io.ragline.retriever.search.Fusion.Scored;
+import io.ragline.retriever.search.SearchRequest.Mode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One search: validate, rank by vector and/or BM25, fuse, optionally rerank and diversify, then load the chosen
+ * chunks. Stateless: everything lives in PostgreSQL; the caches only save recomputation.
+ */
+@ApplicationScoped
+public class SearchService {
+
+    @Inject
+    RetrieverConfig config;
+
+    @Inject
+    ChunkIndex index;
+
+    @Inject
+    QueryEmbedder embedder;
+
+    @Inject
+    Reranker reranker;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    MeterRegistry registry;
+
+    public SearchResponse search(String tenant, SearchRequest request) throws SQLException {
+        long start = System.nanoTime();
+        if (request == null) {
+            throw new InvalidSearchException("a JSON body with a query is required");
+        }
+        String query = request.query() == null ? "" : request.query().strip();
+        if (query.isEmpty()) {
+            throw new InvalidSearchException("query is required and must not be blank");
+        }
+        if (query.length() > config.search().maxQueryChars()) {
+            throw new InvalidSearchException("query is " + query.length() + " characters; at most "
+                    + config.search().maxQueryChars() + " are accepted");
+        }
+        int topK = request.topK() == null ? config.search().defaultTopK() : request.topK();
+        if (topK < 1 || topK > config.search().maxTopK()) {
+            throw new InvalidSearchException(
+                    "topK must be between 1 and " + config.search().maxTopK() + ", got " + topK);
+        }
+        Mode mode = request.mode() == null ? Mode.HYBRID : request.mode();
+        boolean mmr = Boolean.TRUE.equals(request.mmr());
+        double lambda = request.mmrLambda() == null ? config.mmr().lambda() : request.mmrLambda();
+        if (lambda < 0 || lambda > 1) {
+            throw new InvalidSearchException("mmrLambda must be between 0 and 1, got " + lambda);
+        }
+        FusionSettings fusion = fusion(request.fusion());
+        SearchFilter filter = SearchFilter.parse(request.filters());
+
+        int pool = mmr ? topK * Math.max(1, config.mmr().poolFactor()) : topK;
+        int candidates = Math.max(pool, config.search().candidates());
+
+        long t = System.nanoTime();
+        double embedMs = 0;
+        double vectorMs = 0;
+        double keywordMs = 0;
+        List<Scored> vector = List.of();
+        List<Scored> keyword = List.of();
+        if (mode != Mode.KEYWORD) {
+            float[] q = embedder.embed(query);
+            embedMs = millisSince(t);
+            t = System.nanoTime();
+            vector = index.nearest(tenant, q, candidates, filter);
+            vectorMs = millisSince(t);
+        }
+        if (mode != Mode.VECTOR) {
+            t = System.nanoTime();
+            keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
+            keywordMs = millisSince(t);
+        }
+        List<Fused> ranked = switch (mode) {
+            case VECTOR -> Fusion.single(vector, true);
+            case KEYWORD -> Fusion.single(keyword, false);
+            case HYBRID ->
+                fusion.convex()
+                        ? Fusion.convex(vector, keyword, fusion.vectorWeight(), fusion.keywordWeight())
+                        : Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
+        };
+
+        boolean reranked = false;
+        double rerankMs = 0;
+        if (reranker.enabled() && !ranked.isEmpty()) {
+            t = System.nanoTime();
+            List<Fused> head = ranked.subList(0, Math.min(ranked.size(), Math.max(pool, reranker.candidates())));
+            Map<String, ChunkIndex.ChunkRow> rows =
+                    index.rows(tenant, head.stream().map(Fused::chunkId).toList(), false);
+            List<Fused> present =
+                    head.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
+            Optional<double[]> scores = reranker.scores(
+                    query,
+                    present.stream().map(f -> rows.get(f.chunkId()).text()).toList());
+            if (scores.isPresent()) {
+                List<Fused> rescored = new ArrayList<>(present.size());
+                for (int i = 0; i < present.size(); i++) {
+                    Fused f = present.get(i);
+                    rescored.add(new Fused(
+                            f.chunkId(),
+                            scores.get()[i],
+                            f.vectorRank(),
+                            f.vectorScore(),
+                            f.keywordRank(),
+                            f.keywordScore()));
+                }
+                rescored.sort(Comparator.comparingDouble(Fused::score).reversed());
+                ranked = rescored;
+                reranked = true;
+            }
+            rerankMs = millisSince(t);
+        }
+
+        List<Fused> chosen;
+        Map<String, ChunkIndex.ChunkRow> rows;
+        if (mmr && ranked.size() > 1) {
+            List<Fused> poolList = ranked.subList(0, Math.min(ranked.size(), pool));
+            rows = index.rows(tenant, poolList.stream().map(Fused::chunkId).toList(), true);
+            List<Fused> present =
+                    poolList.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
+            double[] relevance = present.stream().mapToDouble(Fused::score).toArray();
+            float[][] vectors =
+                    present.stream().map(f -> rows.get(f.chunkId()).embedding()).toArray(float[][]::new);
+            chosen = Mmr.select(relevance, vectors, topK, lambda).stream()
+                    .map(present::get)
+                    .toList();
+        } else {
+            chosen = ranked.subList(0, Math.min(ranked.size(), topK));
+            rows = index.rows(tenant, chosen.stream().map(Fused::chunkId).toList(), false);
+        }
+
+        List<SearchResponse.Hit> hits = new ArrayList<>(chosen.size());
+        for (Fused f : chosen) {
+            ChunkIndex.ChunkRow row = rows.get(f.chunkId());
+            if (row == null) {
+                continue; // deleted between ranking and loading
+            }
+            hits.add(new SearchResponse.Hit(
+                    hits.size() + 1,
+                    f.score(),
+                    row.id(),
+                    row.documentId(),
+                    row.title(),
+                    row.source(),
+                    metadata(row.metadataJson()),
+                    row.ordinal(),
+                    row.text(),
+                    row.headingPath(),
+                    row.startOffset(),
+                    row.endOffset(),
+                    f.vectorRank(),
+                    f.vectorScore(),
+                    f.keywordRank(),
+                    f.keywordScore()));
+        }
+        double totalMs = millisSince(start);
+        Timer.builder("ragline.search")
+                .tag("mode", mode.name().toLowerCase())
+                .register(registry)
+                .record((long) (totalMs * 1_000_000), TimeUnit.NANOSECONDS);
+        return new SearchResponse(
+                query,
+                mode.name().toLowerCase(),
+                hits,
+                reranked,
+                mmr,
+                new SearchResponse.Timings(embedMs, vectorMs, keywordMs, rerankMs, totalMs));
+    }
+
+    private record FusionSettings(boolean convex, int k, double vectorWeight, double keywordWeight) {}
+
+    private FusionSettings fusion(SearchRequest.FusionOptions o) {
+        RetrieverConfig.Fusion c = config.fusion();
+        String method = o == null || o.method() == null ? c.method() : o.method();
+        if (!method.equals("rrf") && !method.equals("convex")) {
+            throw new InvalidSearchException("fusion.method must be rrf or convex, got '" + method + "'");
+        }
+        int k = o == null || o.k() == null ? c.rrfK() : o.k();
+        double wv = o == null || o.vectorWeight() == null ? c.vectorWeight() : o.vectorWeight();
+        double wk = o == null || o.keywordWeight() == null ? c.keywordWeight() : o.keywordWeight();
+        if (k < 0 || wv < 0 || wk < 0) {
+            throw new InvalidSearchException("fusion.k and the weights must not be negative");
+        }
+        return new FusionSettings(method.equals("convex"), k, wv, wk);
+    }
+
+    private JsonNode metadata(String text) {
+        try {
+            return text == null ? json.createObjectNode() : json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+}

@@ -1,0 +1,355 @@
+package io.ragline.retriever.search;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.retriever.embedding.QueryEmbedder;
+import io.ragline.runtime.testing.PostgresTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /v1/search} against the real PostgreSQL with pgvector, the lexical triggers and the real model. */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class SearchIT {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    QueryEmbedder embedder;
+
+    private static Fixture kb;
+
+    /** A small support knowledge base: identifiers only BM25 tells apart, paraphrases only vectors connect. */
+    @BeforeEach
+    void knowledgeBase() throws SQLException {
+        if (kb != null) {
+            return;
+        }
+        Fixture f = new Fixture(dataSource, embedder, "kb");
+        f.add(
+                "pw",
+                "Password reset",
+                "wiki",
+                "{\"team\":\"identity\",\"year\":2023,\"lang\":\"en\"}",
+                "How to reset a forgotten password: open Settings, choose Security and click Send reset link.",
+                "Accounts > Passwords");
+        f.add(
+                "lunch",
+                "Cafeteria",
+                "intranet",
+                "{\"team\":\"facilities\",\"year\":2021,\"lang\":\"en\"}",
+                "The cafeteria serves vegetarian lunch on weekdays from noon until two.",
+                null);
+        f.add(
+                "vpn",
+                "Remote access",
+                "wiki",
+                "{\"team\":\"it\",\"year\":2024,\"lang\":\"de\"}",
+                "Connect to the office network remotely with the VPN client and your badge number.",
+                null);
+        f.add(
+                "pods",
+                "Kubernetes",
+                "wiki",
+                "{\"team\":\"platform\",\"year\":2025,\"lang\":\"en\"}",
+                "Kubernetes restarts a pod automatically when its liveness probe fails.",
+                null);
+        f.add(
+                "inv1",
+                "Invoice INV-20931",
+                "erp",
+                "{\"team\":\"finance\",\"year\":2022}",
+                "Invoice INV-20931 was paid by wire transfer in March.",
+                null);
+        f.add(
+                "inv2",
+                "Invoice INV-20913",
+                "erp",
+                "{\"team\":\"finance\",\"year\":2022}",
+                "Invoice INV-20913 was paid by credit card in March.",
+                null);
+        f.add(
+                "inv3",
+                "Invoice INV-29031",
+                "erp",
+                "{\"team\":\"finance\",\"year\":2023}",
+                "Invoice INV-29031 was refunded to the customer in March.",
+                null);
+        // needles: a made-up name mentioned once in a long chunk about something else, next to a page on the topic
+        // the query asks about in other words; only the exact name tells them apart
+        f.add(
+                "move",
+                "Office move",
+                "wiki",
+                "{}",
+                "The facilities team moved the third floor to the new wing in May."
+                        + " Desks, monitors and phones were relabelled, the kitchen got a second coffee machine and the"
+                        + " meeting rooms were renamed after rivers. The Krentavo rack was moved as well. Parking stays as it"
+                        + " was, and the badge readers keep their old numbers.",
+                null);
+        f.add("config", "Settings", "wiki", "{}", "How to change the configuration of an application.", null);
+        f.add(
+                "offsite",
+                "Offsite",
+                "intranet",
+                "{}",
+                "The autumn offsite takes place in the mountains. Buses leave"
+                        + " at eight from the main entrance, lunch is served at the lodge, and the afternoon has workshops on"
+                        + " planning and hiring. Bluvane stickers are handed out at the door. Please bring warm clothes and"
+                        + " comfortable shoes for the walk.",
+                null);
+        f.add("golive", "Go-live", "wiki", "{}", "A go-live checklist for new deployments.", null);
+        f.add(
+                "canteen",
+                "Canteen",
+                "intranet",
+                "{}",
+                "The canteen menu changes weekly: soups on Monday, pasta on"
+                        + " Tuesday, fish on Friday. Orquil mugs are sold at the till. Allergen lists hang next to the"
+                        + " counter and the salad bar is open all day.",
+                null);
+        f.add("oncall", "On-call", "wiki", "{}", "Who is responsible for incidents outside office hours.", null);
+        f.add(
+                "park",
+                "Parking",
+                "intranet",
+                "{\"team\":\"facilities\",\"year\":2020}",
+                "Visitor parking passes are issued at the front desk.",
+                null);
+        kb = f;
+    }
+
+    private static JsonPath search(String tenant, String body) {
+        return given().header(SearchResource.TENANT_HEADER, tenant)
+                .contentType("application/json")
+                .body(body)
+                .post("/v1/search")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static List<String> documents(String tenant, String query, String mode) {
+        return search(tenant, "{\"query\":\"" + query + "\",\"mode\":\"" + mode + "\",\"topK\":5}")
+                .getList("hits.documentId", String.class);
+    }
+
+    @Test
+    void hybridBeatsEachSingleModeWhereEachMissesSomething() {
+        Map<String, String> judged = new LinkedHashMap<>();
+        judged.put("INV-20931", "inv1");
+        judged.put("INV-20913", "inv2");
+        judged.put("INV-29031", "inv3");
+        judged.put("Krentavo setup", "move");
+        judged.put("Bluvane release", "offsite");
+        judged.put("Orquil owner", "canteen");
+        judged.put("I cannot remember my login credentials", "pw");
+        judged.put("where can I get a meatless meal at midday", "lunch");
+        judged.put("working from home and reaching internal systems", "vpn");
+        Map<String, Double> mrr = new LinkedHashMap<>();
+        List<String> ranks = new ArrayList<>();
+        for (String mode : List.of("vector", "keyword", "hybrid")) {
+            double sum = 0;
+            for (Map.Entry<String, String> q : judged.entrySet()) {
+                int rank = documents(kb.tenant, q.getKey(), mode).indexOf(q.getValue());
+                sum += rank < 0 ? 0 : 1.0 / (rank + 1);
+                ranks.add(mode + " '" + q.getKey() + "': " + (rank + 1));
+            }
+            mrr.put(mode, sum / judged.size());
+        }
+
+        assertThat(mrr.get("hybrid"))
+                .as("MRR per mode: %s; rank of the relevant document (0: not found): %s", mrr, ranks)
+                .isGreaterThan(mrr.get("vector"))
+                .isGreaterThan(mrr.get("keyword"));
+    }
+
+    @Test
+    void hitsCarryWhatACitationNeeds() {
+        JsonPath r = search(kb.tenant, "{\"query\":\"reset my password\",\"topK\":3}");
+
+        assertThat(r.getString("mode")).isEqualTo("hybrid");
+        assertThat(r.getString("hits[0].documentId")).isEqualTo("pw");
+        assertThat(r.getString("hits[0].title")).isEqualTo("Password reset");
+        assertThat(r.getString("hits[0].headingPath")).isEqualTo("Accounts > Passwords");
+        assertThat(r.getString("hits[0].text")).startsWith("How to reset");
+        assertThat(r.getInt("hits[0].startOffset")).isZero();
+        assertThat(r.getInt("hits[0].endOffset"))
+                .isEqualTo(r.getString("hits[0].text").length());
+        assertThat(r.getString("hits[0].metadata.team")).isEqualTo("identity");
+        assertThat(r.getInt("hits[0].vectorRank")).isEqualTo(1);
+        assertThat(r.getInt("hits[0].keywordRank")).isEqualTo(1);
+        assertThat(r.getList("hits.rank", Integer.class)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void keywordModeIsBm25OverStemmedTerms() {
+        // "restarting" and "probes" stem to the terms of "restarts ... probe"
+        JsonPath r = search(kb.tenant, "{\"query\":\"restarting probes\",\"mode\":\"keyword\"}");
+        assertThat(r.getList("hits.documentId", String.class)).containsExactly("pods");
+        // only stop words: nothing to match, no error
+        assertThat(documents(kb.tenant, "the of and", "keyword")).isEmpty();
+    }
+
+    @Test
+    void filtersOnMetadataDocumentsAndSources() {
+        String q = "\"query\":\"invoice paid\",\"mode\":\"hybrid\",\"topK\":10";
+        assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"metadata\":{\"year\":2023}}}")
+                        .getList("hits.documentId", String.class))
+                .containsExactlyInAnyOrder("inv3", "pw");
+        assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"metadata\":{\"year\":{\"gte\":2024}}}}")
+                        .getList("hits.documentId", String.class))
+                .containsExactlyInAnyOrder("vpn", "pods");
+        assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"metadata\":{\"lang\":{\"in\":[\"de\"]}}}}")
+                        .getList("hits.documentId", String.class))
+                .containsExactly("vpn");
+        assertThat(search(
+                                kb.tenant,
+                                "{" + q + ",\"filters\":{\"sources\":[\"erp\"],\"metadata\":{\"year\":{\"lt\":2023}}}}")
+                        .getList("hits.documentId", String.class))
+                .containsExactlyInAnyOrder("inv1", "inv2");
+        assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"documentIds\":[\"park\",\"lunch\"]}}")
+                        .getList("hits.documentId", String.class))
+                .containsExactlyInAnyOrder("park", "lunch");
+        // a number never equals its string form
+        assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"metadata\":{\"year\":\"2023\"}}}")
+                        .getList("hits"))
+                .isEmpty();
+    }
+
+    @Test
+    void aMaliciousFilterValueIsInert() throws SQLException {
+        long before = count("SELECT count(*) FROM chunks");
+        String evil = "x'') OR 1=1; DELETE FROM chunks; --";
+        for (String filter : List.of(
+                "{\"metadata\":{\"team\":\"" + evil + "\"}}",
+                "{\"sources\":[\"" + evil + "\"]}",
+                "{\"documentIds\":[\"" + evil + "\"]}",
+                "{\"metadata\":{\"year\":{\"gte\":\"" + evil + "\"}}}")) {
+            JsonPath r = search(kb.tenant, "{\"query\":\"invoice\",\"filters\":" + filter + "}");
+            assertThat(r.getList("hits")).as(filter).isEmpty();
+        }
+        assertThat(count("SELECT count(*) FROM chunks")).isEqualTo(before);
+    }
+
+    @Test
+    void mmrSpreadsNearDuplicates() {
+        String body = "{\"query\":\"invoice paid in March\",\"mode\":\"vector\",\"topK\":3";
+        List<String> plain = search(kb.tenant, body + "}").getList("hits.documentId", String.class);
+        JsonPath diverse = search(kb.tenant, body + ",\"mmr\":true,\"mmrLambda\":0.3}");
+
+        assertThat(plain).allMatch(id -> id.startsWith("inv"));
+        assertThat(diverse.getBoolean("diversified")).isTrue();
+        assertThat(diverse.getList("hits.documentId", String.class))
+                .hasSize(3)
+                .filteredOn(id -> id.startsWith("inv"))
+                .hasSizeLessThan(3);
+    }
+
+    @Test
+    void aTenantNeverSeesAnotherTenantsChunks() throws SQLException {
+        // two tenants over the same vocabulary, so every query matches both
+        String[] words = ("contract renewal budget server outage invoice password vacation policy laptop printer"
+                        + " network deadline meeting report customer refund security badge travel")
+                .split(" ");
+        Random random = new Random(42);
+        Fixture acme = new Fixture(dataSource, embedder, "acme");
+        Fixture globex = new Fixture(dataSource, embedder, "globex");
+        for (int i = 0; i < 12; i++) {
+            acme.add("doc-" + i, sentence(words, random));
+            globex.add("doc-" + i, sentence(words, random));
+        }
+        Set<String> acmeChunks = new HashSet<>(acme.chunkIds);
+        String[] modes = {"vector", "keyword", "hybrid"};
+        int hits = 0;
+        for (int i = 0; i < 60; i++) {
+            String query = sentence(words, random);
+            String mode = modes[i % 3];
+            String filter = i % 4 == 0 ? ",\"filters\":{\"documentIds\":[\"doc-1\",\"doc-2\",\"doc-3\"]}" : "";
+            List<String> found = search(
+                            acme.tenant,
+                            "{\"query\":\"" + query + "\",\"mode\":\"" + mode + "\",\"topK\":20" + filter + "}")
+                    .getList("hits.chunkId", String.class);
+            assertThat(found).as("%s search for '%s'", mode, query).allMatch(acmeChunks::contains);
+            hits += found.size();
+        }
+        assertThat(hits).as("the queries found something").isGreaterThan(100);
+        // a tenant named in the body is refused, never used
+        given().header(SearchResource.TENANT_HEADER, acme.tenant)
+                .contentType("application/json")
+                .body("{\"query\":\"budget\",\"tenant\":\"" + globex.tenant + "\"}")
+                .post("/v1/search")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("unknown field 'tenant'"));
+    }
+
+    @Test
+    void badRequestsGetAReason() {
+        expect400("{\"query\":\"  \"}", "query is required");
+        expect400("{\"query\":\"x\",\"topK\":0}", "topK must be between 1 and 100");
+        expect400("{\"query\":\"x\",\"topK\":1000}", "topK must be between 1 and 100");
+        expect400("{\"query\":\"x\",\"mode\":\"fuzzy\"}", "not a valid search request");
+        expect400("{\"query\":\"x\",\"mmrLambda\":2}", "mmrLambda must be between 0 and 1");
+        expect400("{\"query\":\"x\",\"filters\":{\"metadata\":{\"y\":{\"like\":\"%\"}}}}", "unknown operator 'like'");
+        expect400("{\"query\":\"x\",\"fusion\":{\"method\":\"max\"}}", "fusion.method must be rrf or convex");
+        expect400("{\"query\":\"" + "x".repeat(2001) + "\"}", "at most 2000");
+        expect400("not json", "not a valid search request");
+        given().header(SearchResource.TENANT_HEADER, "bad tenant!")
+                .contentType("application/json")
+                .body("{\"query\":\"x\"}")
+                .post("/v1/search")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("Ragline-Tenant"));
+    }
+
+    private static void expect400(String body, String reason) {
+        given().contentType("application/json")
+                .body(body)
+                .post("/v1/search")
+                .then()
+                .statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("status", equalTo(400))
+                .body("detail", containsString(reason));
+    }
+
+    private static String sentence(String[] words, Random random) {
+        List<String> picked = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            picked.add(words[random.nextInt(words.length)]);
+        }
+        return String.join(" ", picked);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
