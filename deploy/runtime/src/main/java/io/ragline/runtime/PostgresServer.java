@@ -54,7 +54,8 @@ public final class PostgresServer implements AutoCloseable {
                 "node",
                 // the marker identifies the process as ours if a crashed run leaves its pid file behind
                 "--title=" + ChildProcess.marker(PROCESS_NAME),
-                "node_modules/@electric-sql/pglite-socket/dist/scripts/server.js",
+                // PGlite's server, holding each connection's protocol exchange together (see server.mjs)
+                "server.mjs",
                 "--host=" + settings.host(),
                 "--port=" + settings.port(),
                 "--extensions=@electric-sql/pglite-pgvector:vector",
