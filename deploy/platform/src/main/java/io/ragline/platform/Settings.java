@@ -40,8 +40,11 @@ public record Settings(
     /** Defaults overridden by {@code source} (keys like {@code RAGLINE_KAFKA_PORT}). */
     public static Settings from(Path home, Map<String, String> source) {
         Path var = home.resolve("var");
-        Path dataDir =
-                Path.of(get(source, "RAGLINE_DATA_DIR", var.resolve("data").toString()));
+        // a relative data folder is relative to the ragline home, wherever the command runs from
+        Path dataDir = home.resolve(
+                        get(source, "RAGLINE_DATA_DIR", var.resolve("data").toString()))
+                .toAbsolutePath()
+                .normalize();
         Map<String, Integer> ports = new LinkedHashMap<>();
         int base = 8080;
         for (String service : SERVICES) {

@@ -83,6 +83,16 @@ public class ChunkIndex {
      */
     public List<Fusion.Scored> bm25(String tenant, String query, int n, SearchFilter filter, CollectionStats stats)
             throws SQLException {
+        return bm25(tenant, query, n, filter, stats, List.of());
+    }
+
+    /**
+     * As {@link #bm25(String, String, int, SearchFilter, CollectionStats)}, plus the scores of {@code alsoScore} (chunks
+     * the vector side found) wherever they rank; a chunk without any query term has no row (BM25 0).
+     */
+    public List<Fusion.Scored> bm25(
+            String tenant, String query, int n, SearchFilter filter, CollectionStats stats, List<String> alsoScore)
+            throws SQLException {
         if (stats.chunks() == 0) {
             return List.of();
         }
@@ -94,7 +104,8 @@ public class ChunkIndex {
                 + " scored AS (SELECT chunk_id, sum(qtf * ln(1 + (?::float8 - df + 0.5) / (df + 0.5))"
                 + " * tf * (?::float8 + 1) / (tf + ?::float8 * (1 - ?::float8 + ?::float8 * chunk_len / ?::float8)))"
                 + " AS score FROM postings GROUP BY chunk_id)"
-                + " SELECT s.chunk_id, s.score FROM scored s"
+                + " SELECT chunk_id, score FROM (SELECT s.chunk_id, s.score,"
+                + " row_number() OVER (ORDER BY s.score DESC, s.chunk_id) AS r FROM scored s"
                 + (filter.sql().isEmpty()
                         ? ""
                         : " JOIN chunks c ON c.id = s.chunk_id"
@@ -102,7 +113,7 @@ public class ChunkIndex {
                                         ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id"
                                         : "")
                                 + " WHERE c.tenant = ?" + filter.sql())
-                + " ORDER BY s.score DESC, s.chunk_id LIMIT ?";
+                + ") ranked WHERE r <= ? OR chunk_id = ANY (?) ORDER BY r";
         double k1 = config.bm25().k1();
         double b = config.bm25().b();
         try (Connection c = dataSource.getConnection();
@@ -120,11 +131,33 @@ public class ChunkIndex {
                 ps.setString(i++, tenant);
                 i = bind(c, ps, i, filter.parameters());
             }
-            ps.setInt(i, n);
-            List<Fusion.Scored> out = new ArrayList<>(n);
+            ps.setInt(i++, n);
+            ps.setArray(i, c.createArrayOf("text", alsoScore.toArray()));
+            List<Fusion.Scored> out = new ArrayList<>(n + alsoScore.size());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Fusion.Scored(rs.getString(1), rs.getDouble(2)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Cosine similarity of the query vector to each of the given chunks of one tenant. */
+    public Map<String, Double> cosines(String tenant, float[] query, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, 1 - (embedding <=> ?) FROM chunks WHERE tenant = ? AND id = ANY (?)")) {
+            ps.setObject(1, new PGvector(query));
+            ps.setString(2, tenant);
+            ps.setArray(3, c.createArrayOf("text", ids.toArray()));
+            Map<String, Double> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
                 }
             }
             return out;

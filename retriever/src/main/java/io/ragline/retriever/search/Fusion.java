@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@link #rrf reciprocal-rank fusion}: {@code sum over rankings of weight / (k + rank)}; needs no score scale.
- *   <li>{@link #convex convex combination}: each ranking's scores min-max normalised to [0, 1] over its candidates, then
- *       weighted and summed; a candidate missing from one ranking gets 0 from it.
+ *   <li>{@link #convex convex combination}: both scores of every candidate, each min-max normalised to [0, 1] over the
+ *       candidates, weighted and summed (on SciFact train it beats RRF: see docs/BENCHMARKS.md).
  * </ul>
  *
  * Ties are broken by chunk id so equal inputs always give the same order.
@@ -33,13 +33,26 @@ public final class Fusion {
         return sorted(acc, v -> (v[0] > 0 ? wVector / (k + v[0]) : 0) + (v[2] > 0 ? wKeyword / (k + v[2]) : 0));
     }
 
-    public static List<Fused> convex(List<Scored> vector, List<Scored> keyword, double wVector, double wKeyword) {
+    /**
+     * Convex combination over the union of both rankings' candidates, each candidate scored on BOTH sides: a chunk only
+     * one ranking found still has a cosine similarity and a BM25 score (0 when it contains no query term), taken from
+     * {@code vectorScores} / {@code keywordScores}. Each side is min-max normalised over the union, then weighted.
+     */
+    public static List<Fused> convex(
+            List<Scored> vector,
+            List<Scored> keyword,
+            Map<String, Double> vectorScores,
+            Map<String, Double> keywordScores,
+            double wVector,
+            double wKeyword) {
         Map<String, double[]> acc = collect(vector, keyword);
-        double[] vr = range(vector);
-        double[] kr = range(keyword);
-        return sorted(
-                acc,
-                v -> (v[0] > 0 ? wVector * normalise(v[1], vr) : 0) + (v[2] > 0 ? wKeyword * normalise(v[3], kr) : 0));
+        acc.forEach((id, v) -> {
+            v[1] = vectorScores.getOrDefault(id, v[1]);
+            v[3] = keywordScores.getOrDefault(id, v[3]);
+        });
+        double[] vr = range(acc, 1);
+        double[] kr = range(acc, 3);
+        return sorted(acc, v -> wVector * normalise(v[1], vr) + wKeyword * normalise(v[3], kr));
     }
 
     /** The single ranking of one mode, in the same shape as a fused one. */
@@ -82,12 +95,12 @@ public final class Fusion {
         return out;
     }
 
-    private static double[] range(List<Scored> ranking) {
+    private static double[] range(Map<String, double[]> acc, int column) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (Scored s : ranking) {
-            min = Math.min(min, s.score());
-            max = Math.max(max, s.score());
+        for (double[] v : acc.values()) {
+            min = Math.min(min, v[column]);
+            max = Math.max(max, v[column]);
         }
         return new double[] {min, max};
     }

@@ -16,9 +16,12 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,26 +85,47 @@ public class SearchService {
         double keywordMs = 0;
         List<Scored> vector = List.of();
         List<Scored> keyword = List.of();
+        float[] q = null;
         if (mode != Mode.KEYWORD) {
-            float[] q = embedder.embed(query);
+            q = embedder.embed(query);
             embedMs = millisSince(t);
             t = System.nanoTime();
             vector = index.nearest(tenant, q, candidates, filter);
             vectorMs = millisSince(t);
         }
-        if (mode != Mode.VECTOR) {
+        List<Fused> ranked;
+        if (mode == Mode.VECTOR) {
+            ranked = Fusion.single(vector, true);
+        } else if (mode == Mode.KEYWORD) {
             t = System.nanoTime();
             keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
             keywordMs = millisSince(t);
+            ranked = Fusion.single(keyword, false);
+        } else if (!fusion.convex()) {
+            t = System.nanoTime();
+            keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
+            keywordMs = millisSince(t);
+            ranked = Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
+        } else {
+            // every candidate scored on both sides: BM25 for what the vector side found, cosine for the rest
+            t = System.nanoTime();
+            List<String> vectorIds = vector.stream().map(Scored::chunkId).toList();
+            List<Scored> scoredKeyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant), vectorIds);
+            Map<String, Double> keywordScores = new HashMap<>();
+            scoredKeyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
+            // the keyword ranking proper is the top n; the other rows only score the vector side's chunks
+            keyword = topByScore(scoredKeyword, candidates);
+            Set<String> inVector = new HashSet<>(vectorIds);
+            List<String> missing = keyword.stream()
+                    .map(Scored::chunkId)
+                    .filter(id -> !inVector.contains(id))
+                    .toList();
+            Map<String, Double> vectorScores = new HashMap<>(index.cosines(tenant, q, missing));
+            vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
+            keywordMs = millisSince(t);
+            ranked = Fusion.convex(
+                    vector, keyword, vectorScores, keywordScores, fusion.vectorWeight(), fusion.keywordWeight());
         }
-        List<Fused> ranked = switch (mode) {
-            case VECTOR -> Fusion.single(vector, true);
-            case KEYWORD -> Fusion.single(keyword, false);
-            case HYBRID ->
-                fusion.convex()
-                        ? Fusion.convex(vector, keyword, fusion.vectorWeight(), fusion.keywordWeight())
-                        : Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
-        };
 
         boolean reranked = false;
         double rerankMs = 0;
@@ -188,6 +212,14 @@ public class SearchService {
                 reranked,
                 mmr,
                 new SearchResponse.Timings(embedMs, vectorMs, keywordMs, rerankMs, totalMs));
+    }
+
+    /** The best {@code n} of a scored list, best first. */
+    private static List<Scored> topByScore(List<Scored> scored, int n) {
+        return scored.stream()
+                .sorted(Comparator.comparingDouble(Scored::score).reversed().thenComparing(Scored::chunkId))
+                .limit(n)
+                .toList();
     }
 
     private record FusionSettings(boolean convex, int k, double vectorWeight, double keywordWeight) {}

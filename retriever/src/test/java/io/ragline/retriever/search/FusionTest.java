@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.ragline.retriever.search.Fusion.Fused;
 import io.ragline.retriever.search.Fusion.Scored;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FusionTest {
@@ -33,20 +34,26 @@ class FusionTest {
     }
 
     @Test
-    void convexCombinationNormalisesEachRanking() {
-        List<Fused> fused = Fusion.convex(VECTOR, KEYWORD, 0.5, 0.5);
+    void convexCombinationScoresEveryCandidateOnBothSides() {
+        // d was found by BM25 only, but its cosine is known (0.6); a and b contain no query term (BM25 0)
+        Map<String, Double> cosines = Map.of("a", 0.9, "b", 0.8, "c", 0.5, "d", 0.6);
+        Map<String, Double> bm25 = Map.of("c", 12.0, "d", 3.0);
+        List<Fused> fused = Fusion.convex(VECTOR, KEYWORD, cosines, bm25, 0.5, 0.5);
 
-        // vector min-max: a 1, b 0.75, c 0; keyword: c 1, d 0. a and c tie at 0.5 (id order), then b 0.375, d 0
+        // over {a, b, c, d}: cosine 0.5..0.9 -> a 1, b 0.75, d 0.25, c 0; BM25 0..12 -> c 1, d 0.25, a b 0
         assertThat(fused).extracting(Fused::chunkId).containsExactly("a", "c", "b", "d");
         assertThat(fused.get(0).score()).isCloseTo(0.5, within(1e-12));
-        assertThat(fused.get(1).score()).isCloseTo(0.5 * 0 + 0.5 * 1, within(1e-12));
+        assertThat(fused.get(1).score()).isCloseTo(0.5, within(1e-12));
         assertThat(fused.get(2).score()).isCloseTo(0.375, within(1e-12));
-        assertThat(fused.get(3).score()).isZero();
+        assertThat(fused.get(3).score()).isCloseTo(0.5 * 0.25 + 0.5 * 0.25, within(1e-12));
+        assertThat(fused.get(3).vectorScore()).isEqualTo(0.6);
+        assertThat(fused.get(3).vectorRank()).isZero();
     }
 
     @Test
-    void aSingleCandidateRankingNormalisesToOne() {
-        List<Fused> fused = Fusion.convex(List.of(new Scored("x", 0.3)), List.of(), 0.7, 0.3);
-        assertThat(fused).singleElement().satisfies(f -> assertThat(f.score()).isCloseTo(0.7, within(1e-12)));
+    void aSingleCandidateNormalisesToOne() {
+        List<Fused> fused =
+                Fusion.convex(List.of(new Scored("x", 0.3)), List.of(), Map.of("x", 0.3), Map.of(), 0.7, 0.3);
+        assertThat(fused).singleElement().satisfies(f -> assertThat(f.score()).isCloseTo(1.0, within(1e-12)));
     }
 }
