@@ -46,6 +46,7 @@ public final class Ragline {
             case "ingest" -> ingest(settings, args);
             case "bench-ingest" -> IngestBenchmark.run(settings, args);
             case "eval" -> RetrievalEval.run(settings, args);
+            case "bench-search" -> SearchBenchmark.run(settings, args);
             case "topics" -> topics(settings);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
@@ -163,6 +164,8 @@ public final class Ragline {
                   eval retrieval --dataset DIR [--split train|test] [--modes vector,keyword,hybrid]
                             index a BEIR (or SQuAD-style) folder through the pipeline (reused next time) and print
                             nDCG@10, Recall@10/100, MRR@10 per search mode
+                  bench-search [BEIR_DIR] [--clients 1,4,16] [--seconds 60]
+                            search latency and throughput against the minimal embed + JDBC baseline
                   migrate   apply the database migrations to the configured database
                   topics    create or grow ragline's Kafka topics
                   measure-start [runs]   start and stop the platform runs times (default 5); print start times

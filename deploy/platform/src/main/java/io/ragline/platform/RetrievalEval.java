@@ -47,7 +47,7 @@ import java.util.concurrent.Future;
 final class RetrievalEval {
 
     /** Bumped whenever ingest's chunking or embedding changes what an index built from a corpus contains. */
-    private static final String INDEX_SETTINGS = "bge-small-en-v1.5-q;chunks=384/48;lexical=v3";
+    private static final String INDEX_SETTINGS = "bge-small-en-v1.5-q;chunks=384/48;lexical=v3;context-headers";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http =
@@ -126,23 +126,33 @@ final class RetrievalEval {
             submitter = new CorpusSubmitter("unused", data.corpus(), System.out);
             return report(data, o, measures, queries, submitter, o.retriever());
         }
-        Path dir =
-                base.home().resolve("var/eval").resolve(o.dataset().getFileName() + "-" + fingerprint(data.corpus()));
-        Files.createDirectories(dir);
-        Settings settings = base.withDataDir(dir);
-        try (Platform platform = new Platform(settings).start(System.out::println)) {
+        try (Platform platform = indexedPlatform(base, o.dataset().getFileName().toString(), data.corpus())) {
             submitter = new CorpusSubmitter(platform.url("gateway"), data.corpus(), System.out);
+            return report(data, o, measures, queries, submitter, platform.url("retriever"));
+        }
+    }
+
+    /**
+     * A running platform whose database holds {@code corpus}, indexed through the pipeline, under
+     * {@code var/eval/NAME-FINGERPRINT}: built on first use, reused afterwards.
+     */
+    static Platform indexedPlatform(Settings base, String name, List<Dataset.Doc> corpus) throws Exception {
+        Path dir = base.home().resolve("var/eval").resolve(name + "-" + fingerprint(corpus));
+        Files.createDirectories(dir);
+        Platform platform = new Platform(base.withDataDir(dir)).start(System.out::println);
+        try {
             long indexed = indexedDocuments(platform, base);
-            if (indexed == data.corpus().size()) {
+            if (indexed == corpus.size()) {
                 System.out.printf("reusing the index in %s (%d documents)%n", dir, indexed);
             } else {
-                System.out.printf(
-                        "indexing %d documents through the pipeline into %s%n",
-                        data.corpus().size(), dir);
-                double seconds = submitter.submitAll(data.corpus());
+                System.out.printf("indexing %d documents through the pipeline into %s%n", corpus.size(), dir);
+                double seconds = new CorpusSubmitter(platform.url("gateway"), corpus, System.out).submitAll(corpus);
                 System.out.printf("indexed in %.1f s%n", seconds);
             }
-            return report(data, o, measures, queries, submitter, platform.url("retriever"));
+            return platform;
+        } catch (Exception | Error e) {
+            platform.close();
+            throw e;
         }
     }
 

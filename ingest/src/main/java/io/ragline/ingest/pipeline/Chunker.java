@@ -41,6 +41,24 @@ final class Chunker {
         this.tokenCounter = tokenCounter;
     }
 
+    /**
+     * What is embedded for a chunk: the chunk with its context, the document title and the heading path, on top
+     * ("contextual chunk headers"), so a chunk from the middle of a long document still says what it is about. The
+     * stored text, its offsets and the full-text index keep the chunk alone. A chunk that already begins with the
+     * title (the first chunk of most documents) gets no repeat of it.
+     */
+    static String embeddedText(String title, Chunk chunk) {
+        StringBuilder header = new StringBuilder();
+        String t = title == null ? "" : title.strip();
+        if (!t.isEmpty() && !chunk.text().stripLeading().startsWith(t)) {
+            header.append(t).append('\n');
+        }
+        if (chunk.headingPath() != null && !chunk.headingPath().isBlank()) {
+            header.append(chunk.headingPath()).append('\n');
+        }
+        return header.isEmpty() ? chunk.text() : header + "\n" + chunk.text();
+    }
+
     List<Chunk> split(String text) {
         List<Chunk> chunks = new ArrayList<>();
         if (text == null || text.isBlank()) {

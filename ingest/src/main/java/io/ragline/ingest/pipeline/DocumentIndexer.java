@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -92,7 +93,14 @@ public class DocumentIndexer {
 
     /** A document whose chunks need (some) new vectors in this round. */
     private record Prepared(
-            DocumentSubmitted event, String metadataJson, List<IndexStore.StoredChunk> chunks, long startNanos) {}
+            DocumentSubmitted event, String metadataJson, List<IndexStore.StoredChunk> chunks, long startNanos) {
+
+        String embeddedText(int index) {
+            IndexStore.StoredChunk c = chunks.get(index);
+            return Chunker.embeddedText(
+                    event.title(), new Chunker.Chunk(c.ordinal(), c.text(), c.start(), c.end(), c.headingPath()));
+        }
+    }
 
     @PostConstruct
     void init() {
@@ -174,6 +182,8 @@ public class DocumentIndexer {
             if (now != null
                     && "indexed".equals(now.status())
                     && event.contentHash().equals(now.contentHash())
+                    // the title is part of every chunk's embedded text
+                    && Objects.equals(event.title(), now.title())
                     && model.equals(now.embeddingModel())
                     && indexVersion == now.indexVersion()) {
                 touches.add(new IndexStore.Touch(
@@ -203,7 +213,8 @@ public class DocumentIndexer {
                     : store.reusableEmbeddings(event.tenant(), event.documentId(), model, indexVersion);
             List<IndexStore.StoredChunk> stored = new ArrayList<>(chunks.size());
             for (Chunker.Chunk chunk : chunks) {
-                String hash = ContentHash.of(chunk.text());
+                // the hash covers what is embedded, so a chunk reuses its vector only if that is unchanged
+                String hash = ContentHash.of(Chunker.embeddedText(event.title(), chunk));
                 String id = ContentHash.of(event.tenant() + "\u0000" + event.documentId() + "\u0000" + chunk.ordinal()
                                 + "\u0000" + hash)
                         .substring(0, 32);
@@ -261,7 +272,7 @@ public class DocumentIndexer {
         for (int from = 0; from < todo.size(); from += batchSize) {
             List<Slot> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
             List<TextSegment> segments = batch.stream()
-                    .map(s -> TextSegment.from(s.owner().chunks().get(s.index()).text()))
+                    .map(s -> TextSegment.from(s.owner().embeddedText(s.index())))
                     .toList();
             List<Embedding> embeddings = embeddingModel.embedAll(segments).content();
             for (int k = 0; k < batch.size(); k++) {

@@ -31,6 +31,7 @@ class IndexStore {
     /** The indexed state of a document, as far as deciding what to redo goes. */
     record Current(
             String contentHash,
+            String title,
             String status,
             String embeddingModel,
             int indexVersion,
@@ -118,7 +119,7 @@ class IndexStore {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT d.tenant, d.id, d.content_hash, d.status,"
-                        + " d.embedding_model, d.index_version, d.version_at, d.chunk_count"
+                        + " d.embedding_model, d.index_version, d.version_at, d.chunk_count, d.title"
                         + " FROM unnest(?::text[], ?::text[]) AS k(tenant, id)"
                         + " JOIN documents d ON d.tenant = k.tenant AND d.id = k.id")) {
             ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
@@ -129,6 +130,7 @@ class IndexStore {
                             rs.getString(1) + "/" + rs.getString(2),
                             new Current(
                                     rs.getString(3),
+                                    rs.getString(9),
                                     rs.getString(4),
                                     rs.getString(5),
                                     rs.getInt(6),

@@ -27,6 +27,19 @@ class ChunkerTest {
     }
 
     @Test
+    void embeddedTextCarriesTheTitleAndHeadingPathOnTop() {
+        Chunker.Chunk middle = new Chunker.Chunk(3, "Book trains two weeks ahead.", 900, 928, "Policies > Travel");
+        Chunker.Chunk first = new Chunker.Chunk(0, "Handbook\n\nWelcome.", 0, 19, null);
+
+        assertThat(Chunker.embeddedText("Handbook", middle))
+                .isEqualTo("Handbook\nPolicies > Travel\n\nBook trains two weeks ahead.");
+        // a chunk that starts with the title does not repeat it; no title and no heading: the chunk alone
+        assertThat(Chunker.embeddedText("Handbook", first)).isEqualTo("Handbook\n\nWelcome.");
+        assertThat(Chunker.embeddedText(null, first)).isEqualTo(first.text());
+        assertThat(Chunker.embeddedText(" ", middle)).isEqualTo("Policies > Travel\n\nBook trains two weeks ahead.");
+    }
+
+    @Test
     void theTokenizerIsTheModels() {
         // WordPiece: "tokenization" -> "token", "##ization"
         assertThat(tokens.count("tokenization")).isEqualTo(2);
