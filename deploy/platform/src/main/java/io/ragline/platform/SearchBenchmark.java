@@ -63,8 +63,10 @@ final class SearchBenchmark {
         int seconds = 60;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--clients" -> clients =
-                        Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                case "--clients" ->
+                    clients = Arrays.stream(args[++i].split(","))
+                            .map(Integer::parseInt)
+                            .toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 default -> dataset = Path.of(args[i]);
             }
@@ -104,7 +106,8 @@ final class SearchBenchmark {
                     PreparedStatement ps = connection.prepareStatement(
                             "SELECT id FROM chunks WHERE tenant = 'default' ORDER BY embedding <=> ? LIMIT 10");
                     return query -> {
-                        ps.setObject(1, new PGvector(model.embed(query).content().vector()));
+                        ps.setObject(
+                                1, new PGvector(model.embed(query).content().vector()));
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 rs.getString(1);

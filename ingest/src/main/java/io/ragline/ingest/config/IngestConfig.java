@@ -3,6 +3,7 @@ package io.ragline.ingest.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** Everything ingest can be told, under {@code ingest.*}. */
 @ConfigMapping(prefix = "ingest")
@@ -50,5 +51,11 @@ public interface IngestConfig {
         /** Chunks embedded per call. */
         @WithDefault("32")
         int batchSize();
+
+        /**
+         * Threads that run the model at once, each on its share of a batch with one ONNX intra-op thread (default:
+         * the number of cores).
+         */
+        OptionalInt callers();
     }
 }
