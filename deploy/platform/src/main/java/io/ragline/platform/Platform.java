@@ -14,6 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +27,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole platform on one machine: the broker and the database (unless existing ones are configured), the schema
@@ -39,6 +46,7 @@ public final class Platform implements AutoCloseable {
     private String bootstrap;
     private String jdbcUrl;
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    private ScheduledExecutorService analyzer;
     private final Map<String, Duration> readyAfter = new ConcurrentHashMap<>();
     private final Map<String, Duration> infrastructureReadyAfter = new ConcurrentHashMap<>();
     private volatile boolean stopped;
@@ -70,6 +78,9 @@ public final class Platform implements AutoCloseable {
             out.line("kafka      " + bootstrap
                     + (kafka == null ? "  (existing)" : "  (embedded KRaft broker, pid " + kafka.pid() + ")"));
             Migrations.migrate(jdbcUrl, settings.dbUser(), settings.dbPassword());
+            if (postgres != null) {
+                startAnalyzer();
+            }
             Topics.ensure(bootstrap, Topics.declared(), (short) 1);
             out.line("schema migrated, " + Topics.declared().size() + " topics ready (" + millis(t0) + " ms)");
             for (String service : Settings.SERVICES) {
@@ -151,12 +162,44 @@ public final class Platform implements AutoCloseable {
         return stopped;
     }
 
+    /**
+     * Refreshes the planner's statistics now ({@code ANALYZE}). Without them PostgreSQL estimates a handful of rows
+     * and prefers an exact scan to the HNSW index.
+     */
+    public void analyze() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, settings.dbUser(), settings.dbPassword());
+                Statement st = c.createStatement()) {
+            st.execute("ANALYZE");
+        } catch (SQLException e) {
+            System.err.println("ANALYZE failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The embedded PostgreSQL (PGlite) runs no autovacuum, so nothing would ever refresh the planner's statistics:
+     * the launcher does, every {@code RAGLINE_DB_ANALYZE_SECONDS} (300). A real PostgreSQL's autovacuum does this
+     * itself; with {@code RAGLINE_DB_URL} set, this is not started.
+     */
+    private void startAnalyzer() {
+        analyze();
+        long every = settings.analyzeEvery().toSeconds();
+        analyzer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ragline-analyze");
+            t.setDaemon(true);
+            return t;
+        });
+        analyzer.scheduleWithFixedDelay(this::analyze, every, every, TimeUnit.SECONDS);
+    }
+
     /** Stops every process this platform started, services first, then the broker and the database. */
     public synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
+        if (analyzer != null) {
+            analyzer.shutdownNow();
+        }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (ChildProcess service : services.values()) {
             stops.add(CompletableFuture.runAsync(() -> service.stop(Duration.ofSeconds(20))));

@@ -148,6 +148,7 @@ final class RetrievalEval {
                 System.out.printf("indexing %d documents through the pipeline into %s%n", corpus.size(), dir);
                 double seconds = new CorpusSubmitter(platform.url("gateway"), corpus, System.out).submitAll(corpus);
                 System.out.printf("indexed in %.1f s%n", seconds);
+                platform.analyze();
             }
             return platform;
         } catch (Exception | Error e) {

@@ -32,7 +32,8 @@ public record Settings(
         int dbPort,
         Map<String, Integer> servicePorts,
         Map<String, String> serviceJvmOptions,
-        Duration startTimeout) {
+        Duration startTimeout,
+        Duration analyzeEvery) {
 
     /** The services, in the order they are listed. */
     public static final List<String> SERVICES = List.of("gateway", "ingest", "retriever", "agents", "judge");
@@ -65,7 +66,8 @@ public record Settings(
                 integer(source, "RAGLINE_DB_PORT", 15432),
                 ports,
                 jvmOptions(source),
-                Duration.ofSeconds(integer(source, "RAGLINE_START_TIMEOUT_SECONDS", 120)));
+                Duration.ofSeconds(integer(source, "RAGLINE_START_TIMEOUT_SECONDS", 120)),
+                Duration.ofSeconds(Math.max(10, integer(source, "RAGLINE_DB_ANALYZE_SECONDS", 300))));
     }
 
     /** The same settings with the data, pid and log folders under {@code dir} (benchmarks run on a fresh folder). */
@@ -85,7 +87,8 @@ public record Settings(
                 dbPort,
                 servicePorts,
                 serviceJvmOptions,
-                startTimeout);
+                startTimeout,
+                analyzeEvery);
     }
 
     /** The process environment, overridden by {@code ragline.*} system properties of the same names. */
