@@ -84,7 +84,7 @@ public final class BgeOnnxEmbeddingModel implements EmbeddingModel, AutoCloseabl
         for (int w = 0; w < Math.min(callers, n); w++) {
             workers.add(pool.submit(() -> {
                 for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    out[i] = run(List.of(segments.get(i))).get(0);
+                    out[i] = run(segments.get(i).text());
                 }
                 return null;
             }));
@@ -107,39 +107,22 @@ public final class BgeOnnxEmbeddingModel implements EmbeddingModel, AutoCloseabl
         return 384;
     }
 
-    private List<Embedding> run(List<TextSegment> segments) throws OrtException {
-        int n = segments.size();
-        Encoding[] encodings = new Encoding[n];
-        int longest = 0;
-        for (int i = 0; i < n; i++) {
-            encodings[i] = tokenizer.encode(segments.get(i).text());
-            longest = Math.max(longest, encodings[i].getIds().length);
-        }
-        long[] ids = new long[n * longest];
-        long[] mask = new long[n * longest];
-        long[] types = new long[n * longest];
-        for (int i = 0; i < n; i++) {
-            long[] e = encodings[i].getIds();
-            long[] m = encodings[i].getAttentionMask();
-            long[] t = encodings[i].getTypeIds();
-            System.arraycopy(e, 0, ids, i * longest, e.length);
-            System.arraycopy(m, 0, mask, i * longest, m.length);
-            System.arraycopy(t, 0, types, i * longest, t.length);
-        }
-        long[] shape = {n, longest};
-        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-                OnnxTensor typesTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
+    /** One text, one session run: no padding, so no compute spent on it. */
+    private Embedding run(String text) throws OrtException {
+        Encoding encoding = tokenizer.encode(text);
+        long[] shape = {1, encoding.getIds().length};
+        try (OnnxTensor ids = OnnxTensor.createTensor(environment, LongBuffer.wrap(encoding.getIds()), shape);
+                OnnxTensor mask =
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(encoding.getAttentionMask()), shape);
+                OnnxTensor types =
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(encoding.getTypeIds()), shape)) {
             Map<String, OnnxTensor> inputs = tokenTypes
-                    ? Map.of("input_ids", idsTensor, "attention_mask", maskTensor, "token_type_ids", typesTensor)
-                    : Map.of("input_ids", idsTensor, "attention_mask", maskTensor);
+                    ? Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types)
+                    : Map.of("input_ids", ids, "attention_mask", mask);
             try (OrtSession.Result result = session.run(inputs)) {
                 float[][][] hidden = (float[][][]) result.get(0).getValue();
-                List<Embedding> out = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    out.add(Embedding.from(normalise(hidden[i][0])));
-                }
-                return out;
+                // CLS pooling: the first token's last hidden state
+                return Embedding.from(normalise(hidden[0][0]));
             }
         }
     }

@@ -48,15 +48,19 @@ final class Chunker {
      * title (the first chunk of most documents) gets no repeat of it.
      */
     static String embeddedText(String title, Chunk chunk) {
+        return embeddedText(title, chunk.headingPath(), chunk.text());
+    }
+
+    static String embeddedText(String title, String headingPath, String text) {
         StringBuilder header = new StringBuilder();
         String t = title == null ? "" : title.strip();
-        if (!t.isEmpty() && !chunk.text().stripLeading().startsWith(t)) {
+        if (!t.isEmpty() && !text.stripLeading().startsWith(t)) {
             header.append(t).append('\n');
         }
-        if (chunk.headingPath() != null && !chunk.headingPath().isBlank()) {
-            header.append(chunk.headingPath()).append('\n');
+        if (headingPath != null && !headingPath.isBlank()) {
+            header.append(headingPath).append('\n');
         }
-        return header.isEmpty() ? chunk.text() : header + "\n" + chunk.text();
+        return header.isEmpty() ? text : header + "\n" + text;
     }
 
     List<Chunk> split(String text) {

@@ -97,8 +97,7 @@ public class DocumentIndexer {
 
         String embeddedText(int index) {
             IndexStore.StoredChunk c = chunks.get(index);
-            return Chunker.embeddedText(
-                    event.title(), new Chunker.Chunk(c.ordinal(), c.text(), c.start(), c.end(), c.headingPath()));
+            return Chunker.embeddedText(event.title(), c.headingPath(), c.text());
         }
     }
 

@@ -129,11 +129,14 @@ public class SearchService {
 
         boolean reranked = false;
         double rerankMs = 0;
+        // rows already read (for the reranker); the results reuse them instead of reading them again
+        Map<String, ChunkIndex.ChunkRow> loaded = Map.of();
         if (reranker.enabled() && !ranked.isEmpty()) {
             t = System.nanoTime();
             List<Fused> head = ranked.subList(0, Math.min(ranked.size(), Math.max(pool, reranker.candidates())));
             Map<String, ChunkIndex.ChunkRow> rows =
                     index.rows(tenant, head.stream().map(Fused::chunkId).toList(), false);
+            loaded = rows;
             List<Fused> present =
                     head.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
             Optional<double[]> scores = reranker.scores(
@@ -173,7 +176,13 @@ public class SearchService {
                     .toList();
         } else {
             chosen = ranked.subList(0, Math.min(ranked.size(), topK));
-            rows = index.rows(tenant, chosen.stream().map(Fused::chunkId).toList(), false);
+            Map<String, ChunkIndex.ChunkRow> known = loaded;
+            List<String> missing = chosen.stream()
+                    .map(Fused::chunkId)
+                    .filter(id -> !known.containsKey(id))
+                    .toList();
+            rows = new HashMap<>(known);
+            rows.putAll(index.rows(tenant, missing, false));
         }
 
         List<SearchResponse.Hit> hits = new ArrayList<>(chosen.size());
