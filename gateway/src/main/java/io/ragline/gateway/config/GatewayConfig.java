@@ -2,6 +2,9 @@ package io.ragline.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** Everything the gateway can be told, under {@code gateway.*}. */
 @ConfigMapping(prefix = "gateway")
@@ -13,6 +16,102 @@ public interface GatewayConfig {
 
     /** Document intake. */
     Documents documents();
+
+    /** The retriever service the chat searches. */
+    Retriever retriever();
+
+    /** The OpenAI-compatible model server (vLLM, TGI, Ollama, llama.cpp server). */
+    Model model();
+
+    /** Chat answers. */
+    Chat chat();
+
+    interface Retriever {
+
+        @WithDefault("http://127.0.0.1:8082")
+        String url();
+
+        @WithDefault("5S")
+        Duration timeout();
+    }
+
+    interface Model {
+
+        /**
+         * The server's OpenAI API root, for example {@code http://gpu-1:8000/v1} (vLLM) or
+         * {@code http://127.0.0.1:11434/v1} (Ollama). Unset: no model; answers are extractive and say so.
+         */
+        Optional<String> baseUrl();
+
+        /** Bearer token, if the server wants one. */
+        Optional<String> apiKey();
+
+        /** Model name for every task without its own. */
+        @WithDefault("default")
+        String name();
+
+        /**
+         * Model name per task ({@code chat}, {@code query-rewrite}, {@code explain}, {@code judge}, {@code review},
+         * {@code research}): a fine-tuned model or a LoRA adapter vLLM serves by name.
+         */
+        Map<String, String> tasks();
+
+        /** Bound on one call, and on the wait for each streamed token. */
+        @WithDefault("60S")
+        Duration timeout();
+
+        /** Retries on 429, 5xx, timeouts and connection failures, with exponential backoff. */
+        @WithDefault("2")
+        int maxRetries();
+
+        @WithDefault("250MS")
+        Duration initialBackoff();
+
+        /** Most tokens one answer may have. */
+        @WithDefault("1024")
+        int maxTokens();
+
+        @WithDefault("0.1")
+        double temperature();
+
+        /** Consecutive failures that open the circuit breaker. */
+        @WithDefault("5")
+        int breakerFailures();
+
+        /** How long an open circuit answers extractively before trying the server again. */
+        @WithDefault("30S")
+        Duration breakerOpenFor();
+    }
+
+    interface Chat {
+
+        /** Passages retrieved per question. */
+        @WithDefault("8")
+        int topK();
+
+        /**
+         * Least cosine similarity between the question and a passage for the passage to count as evidence; with none
+         * above it the answer says the documents don't cover the question.
+         */
+        @WithDefault("0.5")
+        double minEvidence();
+
+        /** Tokens of passages put in the prompt (estimated as characters / 4). */
+        @WithDefault("3000")
+        int contextTokens();
+
+        /** Tokens of earlier turns put in the prompt, newest first. */
+        @WithDefault("1500")
+        int historyTokens();
+
+        /** Longest accepted message, in characters. */
+        @WithDefault("8000")
+        int maxMessageChars();
+
+        /** Sentences in an extractive answer. */
+        @WithDefault("3")
+        int extractiveSentences();
+    }
 
     interface Documents {
 

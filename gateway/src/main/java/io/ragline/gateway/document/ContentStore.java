@@ -1,6 +1,7 @@
 package io.ragline.gateway.document;
 
 import io.agroal.api.AgroalDataSource;
+import io.ragline.gateway.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;

@@ -6,6 +6,7 @@ import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.gateway.config.GatewayConfig;
+import io.ragline.gateway.problem.ProblemException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;

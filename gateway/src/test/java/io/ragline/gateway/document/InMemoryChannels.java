@@ -12,7 +12,9 @@ public class InMemoryChannels implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory(
-                DocumentResource.SUBMITTED_CHANNEL, DocumentResource.DELETED_CHANNEL));
+                DocumentResource.SUBMITTED_CHANNEL,
+                DocumentResource.DELETED_CHANNEL,
+                io.ragline.gateway.chat.AnswerEvents.CHANNEL));
         return config;
     }
 

@@ -22,7 +22,10 @@ import java.util.Objects;
  */
 public final class RetrieverClient {
 
-    /** One ranked chunk, with what a citation needs. */
+    /**
+     * One ranked chunk, with what a citation needs; {@code vectorScore} is the cosine similarity between the query and
+     * the chunk (an absolute measure of evidence, unlike the fused {@code score}), {@code keywordScore} its BM25.
+     */
     public record Hit(
             int rank,
             double score,
@@ -34,7 +37,9 @@ public final class RetrieverClient {
             String text,
             String headingPath,
             int startOffset,
-            int endOffset) {}
+            int endOffset,
+            double vectorScore,
+            double keywordScore) {}
 
     /** What to search: {@code mode} is vector, keyword or hybrid; {@code filters} as the retriever takes them. */
     public record Search(String query, int topK, String mode, JsonNode filters, boolean mmr) {
@@ -122,7 +127,9 @@ public final class RetrieverClient {
                             ? null
                             : h.path("headingPath").asText(null),
                     h.path("startOffset").asInt(),
-                    h.path("endOffset").asInt()));
+                    h.path("endOffset").asInt(),
+                    h.path("vectorScore").asDouble(),
+                    h.path("keywordScore").asDouble()));
         }
         return hits;
     }

@@ -1,0 +1,307 @@
+package io.ragline.gateway.chat;
+
+import dev.langchain4j.data.message.ChatMessage;
+import io.ragline.contracts.TokenUsage;
+import io.ragline.contracts.answer.AnswerProduced;
+import io.ragline.gateway.config.GatewayConfig;
+import io.ragline.gateway.problem.ProblemException;
+import io.ragline.model.Completion;
+import io.ragline.model.ModelServer;
+import io.ragline.model.ModelUnavailableException;
+import io.ragline.model.StreamListener;
+import io.ragline.model.Task;
+import io.ragline.retriever.client.RetrieverClient;
+import io.ragline.retriever.client.RetrieverUnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * One chat turn: history → standalone query → retrieval → evidence check → grounded answer (the model server, or the
+ * extractive fallback when there is none or it fails) → citations → stored turn → answer-produced event. The model
+ * being away never fails the request: the answer degrades and says why.
+ */
+@ApplicationScoped
+public class ChatService {
+
+    private static final Logger LOG = Logger.getLogger(ChatService.class);
+
+    static final String NO_EVIDENCE =
+            "The documents don't cover this: no indexed passage is close enough to the" + " question to answer it.";
+    static final String NO_MODEL =
+            "No language model is configured: this answer quotes the passages that best match" + " the question.";
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    ModelServer models;
+
+    @Inject
+    RetrieverClient retriever;
+
+    @Inject
+    ConversationStore conversations;
+
+    @Inject
+    AnswerEvents answerEvents;
+
+    public ChatAnswer answer(String tenant, ChatRequest request) {
+        return answer(prepare(tenant, request), ChatEvents.NONE);
+    }
+
+    /** Everything before the answer is written; any refusal (4xx) or missing dependency (503) happens here. */
+    record Prepared(
+            String tenant,
+            String conversationId,
+            String message,
+            List<GroundedPrompt.Turn> history,
+            String query,
+            List<Passage> passages,
+            TokenUsage usage,
+            long started,
+            long rewriteMs,
+            long retrievalMs) {}
+
+    /** Validates before any work, so a bad request is a 4xx and not a broken stream. */
+    void validate(ChatRequest request) {
+        if (request == null || request.message() == null || request.message().isBlank()) {
+            throw new ProblemException(400, "message is required and must not be blank");
+        }
+        if (request.message().length() > config.chat().maxMessageChars()) {
+            throw new ProblemException(
+                    400,
+                    "message has " + request.message().length() + " characters; the limit is "
+                            + config.chat().maxMessageChars());
+        }
+        if (request.topK() != null && (request.topK() < 1 || request.topK() > 50)) {
+            throw new ProblemException(400, "topK must be between 1 and 50, was " + request.topK());
+        }
+        if (request.filters() != null
+                && !request.filters().isNull()
+                && !request.filters().isObject()) {
+            throw new ProblemException(400, "filters must be an object");
+        }
+    }
+
+    Prepared prepare(String tenant, ChatRequest request) {
+        validate(request);
+        long t0 = System.nanoTime();
+        String message = request.message().strip();
+        List<GroundedPrompt.Turn> history;
+        String conversationId = request.conversationId();
+        if (conversationId == null || conversationId.isBlank()) {
+            conversationId = conversations.create(tenant, message);
+            history = List.of();
+        } else {
+            history =
+                    conversations.history(tenant, conversationId, config.chat().historyTokens());
+        }
+
+        TokenUsage usage = TokenUsage.NONE;
+        String query = message;
+        long rewriteStart = System.nanoTime();
+        if (!history.isEmpty() && models.available()) {
+            try {
+                Completion rewrite =
+                        models.complete(Task.QUERY_REWRITE, GroundedPrompt.rewrite(history, message), false);
+                String q = rewrite.text().strip().replaceAll("^\"|\"$", "");
+                if (!q.isEmpty() && q.length() <= 1000) {
+                    query = q;
+                }
+                usage = usage.plus(new TokenUsage(rewrite.promptTokens(), rewrite.completionTokens()));
+            } catch (ModelUnavailableException e) {
+                LOG.debugf("query rewrite skipped: %s", e.getMessage());
+            }
+        }
+        long rewriteMs = millis(rewriteStart);
+
+        long retrievalStart = System.nanoTime();
+        List<Passage> passages = retrieve(tenant, query, request);
+        long retrievalMs = millis(retrievalStart);
+        return new Prepared(
+                tenant, conversationId, message, history, query, passages, usage, t0, rewriteMs, retrievalMs);
+    }
+
+    ChatAnswer answer(Prepared prepared, ChatEvents events) {
+        String tenant = prepared.tenant();
+        String conversationId = prepared.conversationId();
+        String message = prepared.message();
+        String query = prepared.query();
+        List<Passage> passages = prepared.passages();
+        TokenUsage usage = prepared.usage();
+        long t0 = prepared.started();
+        long rewriteMs = prepared.rewriteMs();
+        long retrievalMs = prepared.retrievalMs();
+        events.retrieval(
+                conversationId, query, passages.stream().map(Passage::citation).toList());
+
+        long generationStart = System.nanoTime();
+        String mode;
+        String text;
+        String notice = null;
+        String model = "none";
+        if (passages.isEmpty()) {
+            mode = "no_evidence";
+            text = NO_EVIDENCE;
+            notice = "No passage reached the evidence threshold ("
+                    + config.chat().minEvidence() + ").";
+            events.token(text);
+        } else {
+            Generated generated = generate(prepared.history(), passages, message, events);
+            if (generated == null) {
+                return null; // the client went away or the stream broke off; already reported
+            }
+            if (generated.completion != null) {
+                mode = "generative";
+                text = generated.completion.text();
+                model = generated.completion.model();
+                usage = usage.plus(
+                        new TokenUsage(generated.completion.promptTokens(), generated.completion.completionTokens()));
+                if (generated.completion.truncated()) {
+                    notice = "The answer reached the token limit and is cut short.";
+                }
+            } else {
+                mode = "extractive";
+                text = ExtractiveAnswerer.answer(ExtractiveAnswerer.select(
+                        message, passages, config.chat().extractiveSentences()));
+                notice = models.configured()
+                        ? "The model server is unavailable (" + generated.reason + "): this answer quotes the"
+                                + " passages that best match the question."
+                        : NO_MODEL;
+                events.token(text);
+            }
+        }
+        long generationMs = millis(generationStart);
+
+        List<Citation> citations = new ArrayList<>();
+        for (int n : GroundedPrompt.cited(text, passages.size())) {
+            Citation c = passages.get(n - 1).citation();
+            citations.add(c);
+            events.citation(c);
+        }
+        ChatAnswer answer = new ChatAnswer(
+                conversationId,
+                0,
+                text,
+                mode,
+                notice,
+                model,
+                query,
+                citations,
+                new ChatAnswer.Usage(usage.promptTokens(), usage.completionTokens(), usage.totalTokens()),
+                new ChatAnswer.Latencies(rewriteMs, retrievalMs, generationMs, millis(t0)));
+        AnswerProduced event = AnswerProduced.of(
+                tenant,
+                conversationId,
+                message,
+                query.equals(message) ? null : query,
+                text,
+                citations.stream().map(Citation::chunkId).toList(),
+                passages.stream()
+                        .map(p -> new AnswerProduced.RetrievedContext(
+                                p.hit().chunkId(), p.hit().documentId(), p.hit().vectorScore(), p.text()))
+                        .toList(),
+                model,
+                AnswerProduced.AnswerMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+                new AnswerProduced.Latencies(retrievalMs, generationMs, millis(t0)),
+                usage);
+        int turn = conversations.append(tenant, conversationId, answer, message, event.eventId());
+        answerEvents.publish(event);
+        ChatAnswer stored = new ChatAnswer(
+                answer.conversationId(),
+                turn,
+                answer.answer(),
+                answer.mode(),
+                answer.notice(),
+                answer.model(),
+                answer.query(),
+                answer.citations(),
+                answer.usage(),
+                new ChatAnswer.Latencies(rewriteMs, retrievalMs, generationMs, millis(t0)));
+        events.done(stored);
+        return stored;
+    }
+
+    private List<Passage> retrieve(String tenant, String query, ChatRequest request) {
+        int topK = request.topK() == null ? config.chat().topK() : request.topK();
+        List<RetrieverClient.Hit> hits;
+        try {
+            hits = retriever.search(
+                    tenant, new RetrieverClient.Search(query, topK, "hybrid", request.filters(), false));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, e.getMessage());
+        } catch (RetrieverUnavailableException e) {
+            throw new ProblemException(503, "search is unavailable: " + e.getMessage(), 5);
+        }
+        List<Passage> passages = new ArrayList<>();
+        int budget = config.chat().contextTokens();
+        for (RetrieverClient.Hit hit : hits) {
+            if (hit.vectorScore() < config.chat().minEvidence()) {
+                continue;
+            }
+            budget -= GroundedPrompt.tokens(hit.text());
+            if (budget < 0 && !passages.isEmpty()) {
+                break;
+            }
+            passages.add(new Passage(passages.size() + 1, hit));
+        }
+        return passages;
+    }
+
+    /** A model answer, or why there is none (then the answer is extractive). */
+    private record Generated(Completion completion, String reason) {}
+
+    private Generated generate(
+            List<GroundedPrompt.Turn> history, List<Passage> passages, String message, ChatEvents events) {
+        if (!models.available()) {
+            return new Generated(
+                    null, models.configured() ? "circuit open after repeated failures" : "none configured");
+        }
+        List<ChatMessage> prompt = GroundedPrompt.answer(history, passages, message);
+        if (!events.streaming()) {
+            try {
+                return new Generated(models.complete(Task.CHAT, prompt, false), null);
+            } catch (ModelUnavailableException e) {
+                LOG.warnf("answering extractively: %s", e.getMessage());
+                return new Generated(null, e.getMessage());
+            }
+        }
+        AtomicReference<Generated> result = new AtomicReference<>();
+        models.stream(Task.CHAT, prompt, new StreamListener() {
+            @Override
+            public void onToken(String token) {
+                events.token(token);
+            }
+
+            @Override
+            public void onComplete(Completion completion) {
+                result.set(new Generated(completion, null));
+            }
+
+            @Override
+            public void onError(ModelUnavailableException error, boolean tokensSent) {
+                if (tokensSent) {
+                    LOG.warnf("answer stream broke off: %s", error.getMessage());
+                    events.error("the model server stopped answering: " + error.getMessage());
+                } else {
+                    LOG.warnf("answering extractively: %s", error.getMessage());
+                    result.set(new Generated(null, error.getMessage()));
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return events.closed();
+            }
+        });
+        return result.get();
+    }
+
+    private static long millis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+}

@@ -1,0 +1,15 @@
+package io.ragline.gateway.chat;
+
+import io.ragline.retriever.client.RetrieverClient;
+
+/** A retrieved chunk as numbered source {@code [n]} of one answer. */
+record Passage(int n, RetrieverClient.Hit hit) {
+
+    String text() {
+        return hit.text();
+    }
+
+    Citation citation() {
+        return Citation.of(n, hit);
+    }
+}

@@ -1,0 +1,111 @@
+package io.ragline.gateway.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The retriever's {@code POST /v1/search} on 127.0.0.1, answering with the hits a test sets, recording each request
+ * (tenant header and body). Tests of the gateway use it; the full path to the real retriever runs in PlatformIT.
+ */
+final class StubRetriever implements AutoCloseable {
+
+    record Hit(String chunkId, String documentId, String title, String text, double vectorScore) {}
+
+    record Received(String tenant, JsonNode body) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile List<Hit> hits = List.of();
+    private volatile int status = 200;
+    private volatile String problem = "";
+
+    StubRetriever() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/v1/search", exchange -> {
+            try (exchange) {
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                received.add(new Received(exchange.getRequestHeaders().getFirst("Ragline-Tenant"), body));
+                byte[] out;
+                if (status != 200) {
+                    out = JSON.createObjectNode()
+                            .put("status", status)
+                            .put("detail", problem)
+                            .toString()
+                            .getBytes(StandardCharsets.UTF_8);
+                } else {
+                    out = response(body.path("query").asText()).getBytes(StandardCharsets.UTF_8);
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, out.length);
+                exchange.getResponseBody().write(out);
+            }
+        });
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    void answer(List<Hit> hits) {
+        this.hits = List.copyOf(hits);
+        this.status = 200;
+    }
+
+    void refuse(int status, String detail) {
+        this.status = status;
+        this.problem = detail;
+    }
+
+    List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    void clear() {
+        received.clear();
+        status = 200;
+    }
+
+    private String response(String query) {
+        ObjectNode r = JSON.createObjectNode().put("query", query).put("mode", "hybrid");
+        ArrayNode out = r.putArray("hits");
+        int rank = 1;
+        for (Hit h : hits) {
+            ObjectNode o = out.addObject()
+                    .put("rank", rank++)
+                    .put("score", h.vectorScore())
+                    .put("chunkId", h.chunkId())
+                    .put("documentId", h.documentId())
+                    .put("title", h.title())
+                    .put("source", "api")
+                    .put("text", h.text())
+                    .put("headingPath", h.title())
+                    .put("startOffset", 0)
+                    .put("endOffset", h.text().length())
+                    .put("vectorScore", h.vectorScore())
+                    .put("keywordScore", 1.0);
+            o.putObject("metadata");
+        }
+        return r.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,328 @@
+package io.ragline.model;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The OpenAI-compatible model server, through LangChain4j's OpenAI chat models (under Quarkus, quarkus-langchain4j
+ * supplies their HTTP client). One instance per service, shared by all its requests: every call is bounded by the
+ * configured timeout, retried with exponential backoff and jitter on 429, 5xx, timeouts and connection failures, and
+ * guarded by a circuit breaker. With no server configured, every call fails fast with a
+ * {@link ModelUnavailableException} and callers answer in their model-free mode.
+ */
+public final class ModelServer {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final ModelSettings settings;
+    private final ChatModel chat;
+    private final StreamingChatModel streaming;
+    private final CircuitBreaker breaker;
+
+    public ModelServer(ModelSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    ModelServer(ModelSettings settings, Clock clock) {
+        this.settings = settings;
+        this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpenFor(), clock);
+        if (settings.baseUrl().isPresent()) {
+            String baseUrl = settings.baseUrl().get();
+            String key = settings.apiKey().orElse("none");
+            this.chat = OpenAiChatModel.builder()
+                    .baseUrl(baseUrl)
+                    .apiKey(key)
+                    .modelName(settings.defaultModel())
+                    .timeout(settings.timeout())
+                    .maxRetries(0) // retried here, with the circuit breaker in the loop
+                    .maxTokens(settings.maxTokens())
+                    .temperature(settings.temperature())
+                    .build();
+            this.streaming = OpenAiStreamingChatModel.builder()
+                    .baseUrl(baseUrl)
+                    .apiKey(key)
+                    .modelName(settings.defaultModel())
+                    .timeout(settings.timeout())
+                    .maxTokens(settings.maxTokens())
+                    .temperature(settings.temperature())
+                    .build();
+        } else {
+            this.chat = null;
+            this.streaming = null;
+        }
+    }
+
+    /** Whether a model server is configured at all. */
+    public boolean configured() {
+        return chat != null;
+    }
+
+    /** Whether calls go out now: configured and the circuit not open. */
+    public boolean available() {
+        return configured() && breaker.state() != CircuitBreaker.State.OPEN;
+    }
+
+    public String modelFor(Task task) {
+        return settings.modelFor(task);
+    }
+
+    public ModelSettings settings() {
+        return settings;
+    }
+
+    /** One completion, blocking; {@code json} asks the server for a JSON object. */
+    public Completion complete(Task task, List<ChatMessage> messages, boolean json) {
+        requireConfigured();
+        ChatRequest.Builder request = ChatRequest.builder().messages(messages).modelName(settings.modelFor(task));
+        if (json) {
+            request.responseFormat(ResponseFormat.JSON);
+        }
+        ChatRequest built = request.build();
+        RuntimeException last = null;
+        for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
+            if (attempt > 0) {
+                sleep(backoff(attempt));
+            }
+            if (!breaker.tryAcquire()) {
+                throw new ModelUnavailableException("model server circuit open after repeated failures", last);
+            }
+            try {
+                ChatResponse response = chat.chat(built);
+                breaker.onSuccess();
+                return completion(response, task, response.aiMessage().text());
+            } catch (RuntimeException e) {
+                last = e;
+                if (!retriable(e)) {
+                    breaker.onSuccess(); // the server answered; the request was wrong
+                    throw new ModelUnavailableException("model server refused the request: " + reason(e), e);
+                }
+                breaker.onFailure();
+            }
+        }
+        throw new ModelUnavailableException(
+                "model server failed after " + (settings.maxRetries() + 1) + " attempts: " + reason(last), last);
+    }
+
+    /**
+     * Streams one completion to {@code listener} on the calling thread, blocking until it is complete, failed or
+     * cancelled. A failure before the first token is retried like {@link #complete}; after it, the listener is told
+     * and the caller decides (the gateway ends the stream with an error event). Each token must arrive within the
+     * timeout.
+     */
+    public void stream(Task task, List<ChatMessage> messages, StreamListener listener) {
+        if (!configured()) {
+            listener.onError(unconfigured(), false);
+            return;
+        }
+        ChatRequest request = ChatRequest.builder()
+                .messages(messages)
+                .modelName(settings.modelFor(task))
+                .build();
+        RuntimeException last = null;
+        for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
+            if (attempt > 0) {
+                sleep(backoff(attempt));
+            }
+            if (!breaker.tryAcquire()) {
+                listener.onError(
+                        new ModelUnavailableException("model server circuit open after repeated failures", last),
+                        false);
+                return;
+            }
+            Outcome outcome = streamOnce(task, request, listener);
+            if (outcome.error == null) {
+                breaker.onSuccess();
+                return;
+            }
+            last = outcome.error;
+            if (outcome.cancelled) {
+                breaker.onSuccess();
+                return;
+            }
+            if (!retriable(outcome.error)) {
+                breaker.onSuccess();
+                listener.onError(
+                        new ModelUnavailableException(
+                                "model server refused the request: " + reason(outcome.error), outcome.error),
+                        outcome.tokensSent);
+                return;
+            }
+            breaker.onFailure();
+            if (outcome.tokensSent) {
+                listener.onError(
+                        new ModelUnavailableException(
+                                "model server stream broke off: " + reason(outcome.error), outcome.error),
+                        true);
+                return;
+            }
+        }
+        listener.onError(
+                new ModelUnavailableException(
+                        "model server failed after " + (settings.maxRetries() + 1) + " attempts: " + reason(last),
+                        last),
+                false);
+    }
+
+    private record Outcome(RuntimeException error, boolean tokensSent, boolean cancelled) {}
+
+    private sealed interface Event {}
+
+    private record Token(String text) implements Event {}
+
+    private record Done(ChatResponse response) implements Event {}
+
+    private record Failed(Throwable error) implements Event {}
+
+    private Outcome streamOnce(Task task, ChatRequest request, StreamListener listener) {
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        AtomicReference<StreamingHandle> handle = new AtomicReference<>();
+        StringBuilder text = new StringBuilder();
+        boolean sent = false;
+        try {
+            streaming.chat(request, new StreamingChatResponseHandler() {
+                @Override
+                public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                    handle.compareAndSet(null, context.streamingHandle());
+                    events.add(new Token(partial.text()));
+                }
+
+                @Override
+                public void onCompleteResponse(ChatResponse response) {
+                    events.add(new Done(response));
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    events.add(new Failed(error));
+                }
+            });
+        } catch (RuntimeException e) {
+            return new Outcome(e, false, false);
+        }
+        long idleNanos = settings.timeout().toNanos();
+        long lastEvent = System.nanoTime();
+        while (true) {
+            if (listener.cancelled()) {
+                cancel(handle.get());
+                return new Outcome(new IllegalStateException("cancelled by the consumer"), sent, true);
+            }
+            Event event;
+            try {
+                event = events.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel(handle.get());
+                return new Outcome(new IllegalStateException("interrupted"), sent, true);
+            }
+            if (event == null) {
+                if (System.nanoTime() - lastEvent > idleNanos) {
+                    cancel(handle.get());
+                    return new Outcome(
+                            new dev.langchain4j.exception.TimeoutException(
+                                    "no token within " + settings.timeout().toMillis() + " ms"),
+                            sent,
+                            false);
+                }
+                continue;
+            }
+            lastEvent = System.nanoTime();
+            if (event instanceof Token t) {
+                if (t.text() != null && !t.text().isEmpty()) {
+                    text.append(t.text());
+                    listener.onToken(t.text());
+                    sent = true;
+                }
+            } else if (event instanceof Done d) {
+                String full = d.response().aiMessage() != null
+                                && d.response().aiMessage().text() != null
+                        ? d.response().aiMessage().text()
+                        : text.toString();
+                listener.onComplete(completion(d.response(), task, full));
+                return new Outcome(null, sent, false);
+            } else if (event instanceof Failed f) {
+                RuntimeException error = f.error() instanceof RuntimeException r
+                        ? r
+                        : new RuntimeException(f.error().getMessage(), f.error());
+                return new Outcome(error, sent, false);
+            }
+        }
+    }
+
+    private Completion completion(ChatResponse response, Task task, String text) {
+        TokenUsage usage = response.tokenUsage();
+        int prompt = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        int written = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        String model = response.modelName() == null ? settings.modelFor(task) : response.modelName();
+        return new Completion(
+                text == null ? "" : text, model, prompt, written, response.finishReason() == FinishReason.LENGTH);
+    }
+
+    private static void cancel(StreamingHandle handle) {
+        if (handle != null && !handle.isCancelled()) {
+            handle.cancel();
+        }
+    }
+
+    private void requireConfigured() {
+        if (!configured()) {
+            throw unconfigured();
+        }
+    }
+
+    private static ModelUnavailableException unconfigured() {
+        return new ModelUnavailableException("no model server configured", null);
+    }
+
+    static boolean retriable(Throwable e) {
+        return !(e instanceof AuthenticationException
+                || e instanceof InvalidRequestException
+                || e instanceof ModelNotFoundException
+                || e instanceof ContentFilteredException);
+    }
+
+    private Duration backoff(int attempt) {
+        long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 6);
+        return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base / 4 + 1));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelUnavailableException("interrupted", e);
+        }
+    }
+
+    private static String reason(Throwable e) {
+        if (e == null) {
+            return "unknown";
+        }
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) : m));
+    }
+}
