@@ -77,6 +77,28 @@ class PlatformIT {
                 st.execute("RESET enable_seqscan");
                 assertThat(plan).contains("chunks_embedding_hnsw");
             }
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/v1/chat"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"message\":\"Should I take the train or the plane for a short trip?\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body())
+                    .contains("\"mode\":\"extractive\"")
+                    .contains("No language model is configured")
+                    .contains("Trains are preferred over planes for trips under five hours [1].")
+                    .contains("\"documentId\":\"" + id + "\"");
+            String citedChunk = answer.body().replaceAll("(?s).*\"citations\":\\[\\{[^}]*?\"chunkId\":\"([^\"]+)\".*", "$1");
+            try (Connection c = connect(platform.jdbcUrl());
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT document_id FROM chunks WHERE id::text = '" + citedChunk + "'")) {
+                assertThat(rs.next()).as("cited chunk %s exists", citedChunk).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(id);
+            }
+
             Path folder = data.resolve("docs");
             Files.createDirectories(folder.resolve("guides"));
             Files.writeString(folder.resolve("guides/setup.md"), "# Setup\n\nRun the installer, then sign in.");

@@ -3,7 +3,7 @@ package io.ragline.gateway.chat;
 import java.util.List;
 
 /** Where a chat turn reports as it advances: a Server-Sent Events stream, or nothing for a plain JSON answer. */
-interface ChatEvents {
+public interface ChatEvents {
 
     /** Whether the answer should be streamed token by token. */
     boolean streaming();

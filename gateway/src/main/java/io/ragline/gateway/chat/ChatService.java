@@ -54,11 +54,11 @@ public class ChatService {
     }
 
     /** Everything before the answer is written; any refusal (4xx) or missing dependency (503) happens here. */
-    record Prepared(
+    public record Prepared(
             String tenant,
             String conversationId,
             String message,
-            List<GroundedPrompt.Turn> history,
+            List<Turn> history,
             String query,
             List<Passage> passages,
             TokenUsage usage,
@@ -67,7 +67,7 @@ public class ChatService {
             long retrievalMs) {}
 
     /** Validates before any work, so a bad request is a 4xx and not a broken stream. */
-    void validate(ChatRequest request) {
+    public void validate(ChatRequest request) {
         if (request == null || request.message() == null || request.message().isBlank()) {
             throw new ProblemException(400, "message is required and must not be blank");
         }
@@ -87,13 +87,24 @@ public class ChatService {
         }
     }
 
-    Prepared prepare(String tenant, ChatRequest request) {
+    public Prepared prepare(String tenant, ChatRequest request) {
+        return prepare(tenant, request, null);
+    }
+
+    /**
+     * With {@code history} given (the OpenAI-compatible API, whose clients send the whole conversation), that history
+     * is used instead of a stored one and a new conversation records the turn.
+     */
+    public Prepared prepare(String tenant, ChatRequest request, List<Turn> givenHistory) {
         validate(request);
         long t0 = System.nanoTime();
         String message = request.message().strip();
-        List<GroundedPrompt.Turn> history;
+        List<Turn> history;
         String conversationId = request.conversationId();
-        if (conversationId == null || conversationId.isBlank()) {
+        if (givenHistory != null) {
+            conversationId = conversations.create(tenant, message);
+            history = Turn.newestWithin(givenHistory, config.chat().historyTokens());
+        } else if (conversationId == null || conversationId.isBlank()) {
             conversationId = conversations.create(tenant, message);
             history = List.of();
         } else {
@@ -126,7 +137,7 @@ public class ChatService {
                 tenant, conversationId, message, history, query, passages, usage, t0, rewriteMs, retrievalMs);
     }
 
-    ChatAnswer answer(Prepared prepared, ChatEvents events) {
+    public ChatAnswer answer(Prepared prepared, ChatEvents events) {
         String tenant = prepared.tenant();
         String conversationId = prepared.conversationId();
         String message = prepared.message();
@@ -255,8 +266,7 @@ public class ChatService {
     /** A model answer, or why there is none (then the answer is extractive). */
     private record Generated(Completion completion, String reason) {}
 
-    private Generated generate(
-            List<GroundedPrompt.Turn> history, List<Passage> passages, String message, ChatEvents events) {
+    private Generated generate(List<Turn> history, List<Passage> passages, String message, ChatEvents events) {
         if (!models.available()) {
             return new Generated(
                     null, models.configured() ? "circuit open after repeated failures" : "none configured");

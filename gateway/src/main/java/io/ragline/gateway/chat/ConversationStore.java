@@ -58,7 +58,7 @@ public class ConversationStore {
     }
 
     /** The most recent turns whose text fits {@code tokenBudget}, oldest first; 404 if there is no such conversation. */
-    public List<GroundedPrompt.Turn> history(String tenant, String conversationId, int tokenBudget) {
+    public List<Turn> history(String tenant, String conversationId, int tokenBudget) {
         return sql(
                 "SELECT EXISTS (SELECT 1 FROM conversations WHERE tenant = ? AND id = ?),"
                         + " (SELECT coalesce(json_agg(json_build_array(question, answer) ORDER BY turn DESC), '[]')"
@@ -74,11 +74,10 @@ public class ConversationStore {
                         if (!rs.getBoolean(1)) {
                             throw new ProblemException(404, "conversation '" + conversationId + "' does not exist");
                         }
-                        List<GroundedPrompt.Turn> turns = new ArrayList<>();
+                        List<Turn> turns = new ArrayList<>();
                         int used = 0;
                         for (var pair : JSON.readTree(rs.getString(2))) {
-                            GroundedPrompt.Turn t = new GroundedPrompt.Turn(
-                                    pair.get(0).asText(), pair.get(1).asText());
+                            Turn t = new Turn(pair.get(0).asText(), pair.get(1).asText());
                             used += GroundedPrompt.tokens(t.question()) + GroundedPrompt.tokens(t.answer());
                             if (used > tokenBudget) {
                                 break;

@@ -31,9 +31,6 @@ final class GroundedPrompt {
 
     private GroundedPrompt() {}
 
-    /** One earlier exchange of the conversation. */
-    record Turn(String question, String answer) {}
-
     static List<ChatMessage> answer(List<Turn> history, List<Passage> passages, String question) {
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(SystemMessage.from(SYSTEM));

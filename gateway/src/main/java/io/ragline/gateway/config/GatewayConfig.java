@@ -26,6 +26,12 @@ public interface GatewayConfig {
     /** Chat answers. */
     Chat chat();
 
+    /**
+     * Collections the OpenAI-compatible API offers as models, name → retriever filters as JSON (for example
+     * {@code gateway.collections.hr={"sources":["hr"]}}); the model {@code ragline} searches everything.
+     */
+    Map<String, String> collections();
+
     interface Retriever {
 
         @WithDefault("http://127.0.0.1:8082")

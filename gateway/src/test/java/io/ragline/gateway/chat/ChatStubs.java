@@ -7,8 +7,8 @@ import java.util.Map;
 /** Starts the scripted model server and the stub retriever once, and points the gateway at them. */
 public class ChatStubs implements QuarkusTestResourceLifecycleManager {
 
-    static ScriptedModelServer model;
-    static StubRetriever retriever;
+    public static ScriptedModelServer model;
+    public static StubRetriever retriever;
 
     @Override
     public Map<String, String> start() {
@@ -22,7 +22,8 @@ public class ChatStubs implements QuarkusTestResourceLifecycleManager {
                 "gateway.model.timeout", "3S",
                 "gateway.model.max-retries", "1",
                 "gateway.model.initial-backoff", "10MS",
-                "gateway.model.breaker-failures", "1000");
+                "gateway.model.breaker-failures", "1000",
+                "gateway.collections.kafka-docs", "{\"sources\":[\"kafka\"]}");
     }
 
     @Override

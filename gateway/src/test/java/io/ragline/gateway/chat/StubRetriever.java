@@ -16,11 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The retriever's {@code POST /v1/search} on 127.0.0.1, answering with the hits a test sets, recording each request
  * (tenant header and body). Tests of the gateway use it; the full path to the real retriever runs in PlatformIT.
  */
-final class StubRetriever implements AutoCloseable {
+public final class StubRetriever implements AutoCloseable {
 
-    record Hit(String chunkId, String documentId, String title, String text, double vectorScore) {}
+    public record Hit(String chunkId, String documentId, String title, String text, double vectorScore) {}
 
-    record Received(String tenant, JsonNode body) {}
+    public record Received(String tenant, JsonNode body) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,25 +58,25 @@ final class StubRetriever implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void answer(List<Hit> hits) {
+    public void answer(List<Hit> hits) {
         this.hits = List.copyOf(hits);
         this.status = 200;
     }
 
-    void refuse(int status, String detail) {
+    public void refuse(int status, String detail) {
         this.status = status;
         this.problem = detail;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    void clear() {
+    public void clear() {
         received.clear();
         status = 200;
     }
