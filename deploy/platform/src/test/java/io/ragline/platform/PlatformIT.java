@@ -90,11 +90,12 @@ class PlatformIT {
                     .contains("No language model is configured")
                     .contains("Trains are preferred over planes for trips under five hours [1].")
                     .contains("\"documentId\":\"" + id + "\"");
-            String citedChunk = answer.body().replaceAll("(?s).*\"citations\":\\[\\{[^}]*?\"chunkId\":\"([^\"]+)\".*", "$1");
+            String citedChunk =
+                    answer.body().replaceAll("(?s).*\"citations\":\\[\\{[^}]*?\"chunkId\":\"([^\"]+)\".*", "$1");
             try (Connection c = connect(platform.jdbcUrl());
                     Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery(
-                            "SELECT document_id FROM chunks WHERE id::text = '" + citedChunk + "'")) {
+                    ResultSet rs =
+                            st.executeQuery("SELECT document_id FROM chunks WHERE id::text = '" + citedChunk + "'")) {
                 assertThat(rs.next()).as("cited chunk %s exists", citedChunk).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(id);
             }

@@ -1,5 +1,7 @@
 package io.ragline.gateway.chat;
 
+import io.ragline.gateway.access.ApiKeys;
+import io.ragline.gateway.access.Caller;
 import io.ragline.gateway.config.GatewayConfig;
 import io.ragline.gateway.problem.ProblemException;
 import io.ragline.gateway.problem.ProblemMapper;
@@ -36,6 +38,12 @@ public class ChatResource {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    Caller caller;
+
+    @Inject
+    ApiKeys keys;
+
     @POST
     @Path("/chat")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -45,15 +53,21 @@ public class ChatResource {
             description = "With stream=true the answer comes as Server-Sent Events: retrieval, token..., citation...,"
                     + " done (the full answer) or error.")
     public Response chat(ChatRequest request, @Context HttpServerResponse response) {
-        String tenant = config.defaultTenant();
+        String tenant = caller.tenant();
         ChatService.Prepared prepared = chat.prepare(tenant, request);
+        String keyId = caller.keyId();
         if (!request.streaming()) {
-            return Response.ok(chat.answer(prepared, ChatEvents.NONE)).build();
+            ChatAnswer answer = chat.answer(prepared, ChatEvents.NONE);
+            keys.spend(keyId, answer.usage().totalTokens());
+            return Response.ok(answer).build();
         }
         StreamingOutput body = out -> {
             SseWriter sse = new SseWriter(out, response);
             try {
-                chat.answer(prepared, new SseChatEvents(sse));
+                ChatAnswer answer = chat.answer(prepared, new SseChatEvents(sse));
+                if (answer != null) {
+                    keys.spend(keyId, answer.usage().totalTokens());
+                }
             } catch (ProblemException e) {
                 sse.event("error", Map.of("status", e.status(), "detail", e.getMessage()));
             } catch (RuntimeException e) {
@@ -73,7 +87,7 @@ public class ChatResource {
     @Operation(summary = "A stored conversation with its turns and their citations")
     public ConversationStore.Conversation conversation(@PathParam("id") String id) {
         return conversations
-                .find(config.defaultTenant(), id)
+                .find(caller.tenant(), id)
                 .orElseThrow(() -> new ProblemException(404, "conversation '" + id + "' does not exist"));
     }
 
@@ -81,7 +95,7 @@ public class ChatResource {
     @Path("/conversations/{id}")
     @Operation(summary = "Delete a conversation and its turns")
     public Response delete(@PathParam("id") String id) {
-        if (!conversations.delete(config.defaultTenant(), id)) {
+        if (!conversations.delete(caller.tenant(), id)) {
             return ProblemMapper.problem(404, "conversation '" + id + "' does not exist")
                     .build();
         }

@@ -17,6 +17,27 @@ public interface GatewayConfig {
     /** Document intake. */
     Documents documents();
 
+    /** API keys and their limits. */
+    Access access();
+
+    interface Access {
+
+        /** Whether every {@code /v1/} request needs an API key; off, key-less requests use the default tenant. */
+        @WithDefault("false")
+        boolean required();
+
+        /** Bearer token of the admin API ({@code /admin/api-keys}); unset, that API is off. */
+        Optional<String> adminToken();
+
+        /** Requests per minute of a new key, unless given. */
+        @WithDefault("60")
+        int ratePerMinute();
+
+        /** Model tokens a new key may spend per day (UTC), unless given; 0: no budget. */
+        @WithDefault("1000000")
+        long dailyTokens();
+    }
+
     /** The retriever service the chat searches. */
     Retriever retriever();
 

@@ -5,6 +5,7 @@ import io.ragline.contracts.EventJson;
 import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.gateway.access.Caller;
 import io.ragline.gateway.config.GatewayConfig;
 import io.ragline.gateway.problem.ProblemException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -72,6 +73,9 @@ public class DocumentResource {
     GatewayConfig config;
 
     @Inject
+    Caller caller;
+
+    @Inject
     DocumentStatusRepository statuses;
 
     @Inject
@@ -102,7 +106,7 @@ public class DocumentResource {
         String id = documentId(document.id());
         String title = document.title() == null || document.title().isBlank() ? id : document.title();
         boolean inline = bytes.length <= config.documents().inlineMaxBytes();
-        String tenant = config.defaultTenant();
+        String tenant = caller.tenant();
         DocumentSubmitted event = DocumentSubmitted.of(
                 tenant,
                 id,
@@ -137,7 +141,7 @@ public class DocumentResource {
             throw new ProblemException(400, "'id' names one document: send one file with it, or leave it out");
         }
         Map<String, String> meta = parseMetadata(metadata);
-        String tenant = config.defaultTenant();
+        String tenant = caller.tenant();
         List<Upload> checked = new ArrayList<>();
         for (FileUpload file : files) {
             checked.add(check(file));
@@ -236,14 +240,14 @@ public class DocumentResource {
                 throw new ProblemException(400, "every submission needs documentId and eventId");
             }
         }
-        return statuses.submissions(config.defaultTenant(), request.submissions());
+        return statuses.submissions(caller.tenant(), request.submissions());
     }
 
     @GET
     @Path("/{id: .+}")
     @Operation(summary = "Indexing status of a document")
     public DocumentStatusRepository.DocumentStatus status(@PathParam("id") String id) {
-        return statuses.find(config.defaultTenant(), id)
+        return statuses.find(caller.tenant(), id)
                 .orElseThrow(() -> new ProblemException(404, "no document '" + id + "' (it may still be queued)"));
     }
 
@@ -254,7 +258,7 @@ public class DocumentResource {
         if (!DOCUMENT_ID.matcher(id).matches()) {
             throw new ProblemException(400, "invalid document id");
         }
-        DocumentDeleted event = DocumentDeleted.of(config.defaultTenant(), id, "api");
+        DocumentDeleted event = DocumentDeleted.of(caller.tenant(), id, "api");
         send(deleted, event, event.partitionKey());
         return Response.accepted(new Accepted(id, event.eventId(), "deleting")).build();
     }

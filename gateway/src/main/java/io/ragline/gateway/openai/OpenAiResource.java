@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ragline.gateway.access.ApiKeys;
+import io.ragline.gateway.access.Caller;
 import io.ragline.gateway.chat.ChatAnswer;
 import io.ragline.gateway.chat.ChatEvents;
 import io.ragline.gateway.chat.ChatRequest;
@@ -55,6 +57,12 @@ public class OpenAiResource {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    Caller caller;
+
+    @Inject
+    ApiKeys keys;
+
     @GET
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)
@@ -78,7 +86,7 @@ public class OpenAiResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "OpenAI-compatible chat completion, answered from the indexed documents with citations")
     public Response completions(JsonNode body, @Context HttpServerResponse http) {
-        String tenant = config.defaultTenant();
+        String tenant = caller.tenant();
         ChatService.Prepared prepared;
         String model;
         boolean stream;
@@ -105,14 +113,19 @@ public class OpenAiResource {
         }
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
+        String keyId = caller.keyId();
         if (!stream) {
             ChatAnswer answer = chat.answer(prepared, ChatEvents.NONE);
+            keys.spend(keyId, answer.usage().totalTokens());
             return Response.ok(completion(id, created, model, answer)).build();
         }
         StreamingOutput out = os -> {
             SseWriter sse = new SseWriter(os, http);
             try {
-                chat.answer(prepared, new Chunks(sse, id, created, model));
+                ChatAnswer answer = chat.answer(prepared, new Chunks(sse, id, created, model));
+                if (answer != null) {
+                    keys.spend(keyId, answer.usage().totalTokens());
+                }
             } catch (RuntimeException e) {
                 LOG.error("chat completion stream failed", e);
                 sse.data(JSON.createObjectNode()
