@@ -48,6 +48,7 @@ public final class Ragline {
             case "eval" -> RetrievalEval.run(settings, args);
             case "bench-search" -> SearchBenchmark.run(settings, args);
             case "topics" -> topics(settings);
+            case "keys" -> KeysCommand.run(settings, args);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
             default -> {
@@ -166,6 +167,8 @@ public final class Ragline {
                             nDCG@10, Recall@10/100, MRR@10 per search mode
                   bench-search [BEIR_DIR] [--clients 1,4,16] [--seconds 60]
                             search latency and throughput against the minimal embed + JDBC baseline
+                  keys create --tenant T --name N [--rate PER_MINUTE] [--daily-tokens N] | list | revoke ID
+                            manage API keys through the gateway's admin API (token in RAGLINE_DATA_DIR/admin-token)
                   migrate   apply the database migrations to the configured database
                   topics    create or grow ragline's Kafka topics
                   measure-start [runs]   start and stop the platform runs times (default 5); print start times

@@ -1,0 +1,116 @@
+package io.ragline.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.contracts.EventJson;
+import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.gateway.chat.ChatStubs;
+import io.ragline.gateway.chat.StubRetriever;
+import io.ragline.model.testing.ScriptedModelServer.Reply;
+import io.ragline.runtime.testing.KafkaTestResource;
+import io.ragline.runtime.testing.PostgresTestResource;
+import io.ragline.runtime.testing.TestInfrastructure;
+import io.ragline.runtime.testing.Topic;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat page in a real headless Chromium (Debian's, driven by playwright-core from {@code src/test/browser}):
+ * upload with live status, a streamed answer, a clicked citation showing its passage; saves
+ * {@code target/screenshots/chat-page.png}. Ingest is played by the test: when the upload's event reaches Kafka, it
+ * records the document as indexed, as ingest would.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(ChatStubs.class)
+class WebPageIT {
+
+    private static final Path BROWSER = Path.of("src/test/browser");
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+
+    @TestHTTPResource("/")
+    URL page;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void aUserUploadsAsksAndOpensACitationInTheBrowser() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
+        assumeTrue(Files.isDirectory(BROWSER.resolve("node_modules/playwright-core")), "run npm ci in " + BROWSER);
+        ChatStubs.retriever.answer(List.of(new StubRetriever.Hit(
+                "chunk-kafka-1",
+                "kafka-guide",
+                "Kafka guide",
+                "Consumers in a group share the partitions of a topic.",
+                0.8)));
+        ChatStubs.model.script(
+                r -> Reply.text("Consumers of one group share the partitions of a topic between them [1].")
+                        .perToken(Duration.ofMillis(60)));
+        CompletableFuture<Void> ingest = CompletableFuture.runAsync(this::indexTheUpload);
+
+        Path screenshot = Path.of("target/screenshots/chat-page.png").toAbsolutePath();
+        Files.createDirectories(screenshot.getParent());
+        Files.deleteIfExists(screenshot);
+        Process node = new ProcessBuilder("node", "chat-page.mjs", page.toString(), screenshot.toString())
+                .directory(BROWSER.toFile())
+                .redirectErrorStream(true)
+                .start();
+        boolean finished = node.waitFor(120, TimeUnit.SECONDS);
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!finished) {
+            node.destroyForcibly();
+        }
+
+        assertThat(finished)
+                .as("browser run finished in time; output:%n%s", output)
+                .isTrue();
+        assertThat(node.exitValue()).as("browser checks; output:%n%s", output).isZero();
+        assertThat(output).contains("ok: citation [1] shows its passage");
+        assertThat(screenshot).isNotEmptyFile();
+        ingest.get(5, TimeUnit.SECONDS);
+    }
+
+    private void indexTheUpload() {
+        var record = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "documents.submitted",
+                r -> r.value().contains("upload:notes.md"),
+                Duration.ofSeconds(60));
+        DocumentSubmitted event = EventJson.fromJson(record.value(), DocumentSubmitted.class);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO documents (tenant, id, title, source,"
+                                + " media_type, content_hash, status, chunk_count, version_at) VALUES (?, ?, ?, ?, ?, ?,"
+                                + " 'indexed', 1, ?) ON CONFLICT (tenant, id) DO UPDATE SET status = 'indexed', chunk_count = 1")) {
+            ps.setString(1, event.tenant());
+            ps.setString(2, event.documentId());
+            ps.setString(3, event.title());
+            ps.setString(4, event.source());
+            ps.setString(5, event.mediaType());
+            ps.setString(6, event.contentHash());
+            ps.setTimestamp(7, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
