@@ -31,6 +31,32 @@ public record Dataset(
     /** One corpus document. */
     public record Doc(String id, String title, String text) {}
 
+    /** A question with its reference answers (several may be right) and the documents that answer it. */
+    public record Question(String id, String text, List<String> answers, List<String> relevantIds) {}
+
+    /**
+     * The questions of a SQuAD-style {@code qa.*.jsonl} file: {@code id}, {@code question}, {@code answer} (or an
+     * {@code answers} array) and {@code passage_id}.
+     */
+    public static List<Question> squadQuestions(Path qaFile) throws IOException {
+        List<Question> out = new ArrayList<>();
+        for (JsonNode q : readJsonLines(require(qaFile))) {
+            List<String> answers = new ArrayList<>();
+            if (q.path("answers").isArray()) {
+                q.path("answers")
+                        .forEach(a -> answers.add(a.isObject() ? a.path("text").asText() : a.asText()));
+            } else if (q.hasNonNull("answer")) {
+                answers.add(q.path("answer").asText());
+            }
+            out.add(new Question(
+                    q.path("id").asText(),
+                    q.path("question").asText(),
+                    List.copyOf(answers),
+                    q.hasNonNull("passage_id") ? List.of(q.path("passage_id").asText()) : List.of()));
+        }
+        return out;
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Only the queries that have judgements, in file order. */

@@ -71,4 +71,17 @@ class DatasetTest {
         var ids = d.corpus().stream().map(Dataset.Doc::id).toList();
         assertThat(d.qrels().values()).allSatisfy(j -> assertThat(ids).containsAll(j.keySet()));
     }
+
+    @Test
+    void readsXquadQuestionsWithTheirAnswers() throws IOException {
+        Path qa = SHARED.resolve("xquad-en/qa.dev.jsonl");
+        assumeTrue(Files.isRegularFile(qa), "../shared/data/xquad-en is absent");
+
+        var questions = Dataset.squadQuestions(qa);
+
+        assertThat(questions).hasSize(632);
+        assertThat(questions.get(0).text()).isEqualTo("How many points did the Panthers defense surrender?");
+        assertThat(questions.get(0).answers()).containsExactly("308");
+        assertThat(questions.get(0).relevantIds()).containsExactly("Super_Bowl_50#0");
+    }
 }

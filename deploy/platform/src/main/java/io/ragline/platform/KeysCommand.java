@@ -50,7 +50,8 @@ final class KeysCommand {
     }
 
     static int run(Settings settings, String[] args) throws Exception {
-        String gateway = "http://" + settings.host() + ":" + settings.servicePorts().get("gateway");
+        String gateway =
+                "http://" + settings.host() + ":" + settings.servicePorts().get("gateway");
         String sub = args.length > 1 ? args[1] : "help";
         String tenant = null;
         String name = null;
@@ -81,8 +82,9 @@ final class KeysCommand {
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body));
             }
-            case "list" -> request = HttpRequest.newBuilder(URI.create(
-                    gateway + "/admin/api-keys" + (tenant == null ? "" : "?tenant=" + tenant)));
+            case "list" ->
+                request = HttpRequest.newBuilder(
+                        URI.create(gateway + "/admin/api-keys" + (tenant == null ? "" : "?tenant=" + tenant)));
             case "revoke" -> {
                 if (id == null) {
                     return usage();

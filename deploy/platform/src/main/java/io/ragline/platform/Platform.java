@@ -46,6 +46,7 @@ public final class Platform implements AutoCloseable {
     private String bootstrap;
     private String jdbcUrl;
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> extraEnv = new ConcurrentHashMap<>();
     private ScheduledExecutorService analyzer;
     private final Map<String, Duration> readyAfter = new ConcurrentHashMap<>();
     private final Map<String, Duration> infrastructureReadyAfter = new ConcurrentHashMap<>();
@@ -56,6 +57,12 @@ public final class Platform implements AutoCloseable {
     }
 
     /** Starts everything; on any failure stops what was started and rethrows with the reason. */
+    /** Sets an environment variable of one service (configuration override), before {@link #start}. */
+    public Platform withEnv(String service, String name, String value) {
+        extraEnv.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(name, value);
+        return this;
+    }
+
     public Platform start(Reporter out) {
         long t0 = System.nanoTime();
         try {
@@ -276,6 +283,7 @@ public final class Platform implements AutoCloseable {
         env.put("GATEWAY_RETRIEVER_URL", url("retriever"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
+        env.putAll(extraEnv.getOrDefault(service, Map.of()));
         env.put("DJL_CACHE_DIR", settings.dataDir().resolve("djl").toString());
         return ChildProcess.start(service, command, env, settings.home(), settings.runDir(), settings.logDir());
     }

@@ -47,6 +47,7 @@ public final class Ragline {
             case "bench-ingest" -> IngestBenchmark.run(settings, args);
             case "eval" -> RetrievalEval.run(settings, args);
             case "bench-search" -> SearchBenchmark.run(settings, args);
+            case "bench-chat" -> ChatBenchmark.run(settings, args);
             case "topics" -> topics(settings);
             case "keys" -> KeysCommand.run(settings, args);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
@@ -165,6 +166,11 @@ public final class Ragline {
                   eval retrieval --dataset DIR [--split train|test] [--modes vector,keyword,hybrid]
                             index a BEIR (or SQuAD-style) folder through the pipeline (reused next time) and print
                             nDCG@10, Recall@10/100, MRR@10 per search mode
+                  eval answers --dataset SQUAD_DIR [--qa FILE] [--limit N]
+                            ask every question through POST /v1/chat; SQuAD exact match and token F1
+                  bench-chat [--clients 1,16] [--seconds 20]
+                            gateway overhead over a stub model server: time to first token and total, p50/p99,
+                            side by side with direct calls to the stub
                   bench-search [BEIR_DIR] [--clients 1,4,16] [--seconds 60]
                             search latency and throughput against the minimal embed + JDBC baseline
                   keys create --tenant T --name N [--rate PER_MINUTE] [--daily-tokens N] | list | revoke ID

@@ -64,6 +64,9 @@ final class RetrievalEval {
             int concurrency) {}
 
     static int run(Settings base, String[] args) throws Exception {
+        if (args.length >= 2 && args[1].equals("answers")) {
+            return AnswerEval.run(base, args);
+        }
         if (args.length < 2 || !args[1].equals("retrieval")) {
             System.err.println("usage: ./ragline eval retrieval --dataset DIR [--split train|test] [--queries FILE]"
                     + " [--qrels FILE] [--modes vector,keyword,hybrid] [--fusion rrf|convex] [--rrf-k N]"

@@ -102,10 +102,10 @@ public class ChatService {
         List<Turn> history;
         String conversationId = request.conversationId();
         if (givenHistory != null) {
-            conversationId = conversations.create(tenant, message);
+            conversationId = conversations.newId();
             history = Turn.newestWithin(givenHistory, config.chat().historyTokens());
         } else if (conversationId == null || conversationId.isBlank()) {
-            conversationId = conversations.create(tenant, message);
+            conversationId = conversations.newId();
             history = List.of();
         } else {
             history =

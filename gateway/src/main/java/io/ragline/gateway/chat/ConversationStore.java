@@ -43,18 +43,12 @@ public class ConversationStore {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Starts a conversation; the title is the first question, shortened. */
-    public String create(String tenant, String firstQuestion) {
-        String id = UUID.randomUUID().toString();
-        String title = firstQuestion.length() <= 120 ? firstQuestion : firstQuestion.substring(0, 119) + "…";
-        sql("INSERT INTO conversations (tenant, id, title) VALUES (?, ?, ?)", ps -> {
-            ps.setString(1, tenant);
-            ps.setString(2, id);
-            ps.setString(3, title);
-            ps.executeUpdate();
-            return null;
-        });
-        return id;
+    /**
+     * A new conversation's id. Nothing is written yet: the conversation row is created with its first turn, in the
+     * same statement, so a new question costs no database round trip before its answer starts.
+     */
+    public String newId() {
+        return UUID.randomUUID().toString();
     }
 
     /** The most recent turns whose text fits {@code tokenBudget}, oldest first; 404 if there is no such conversation. */
@@ -90,12 +84,14 @@ public class ConversationStore {
                 });
     }
 
-    /** Appends a turn; returns its number. */
+    /** Appends a turn, creating the conversation with its first one; returns the turn's number. */
     public int append(String tenant, String conversationId, ChatAnswer answer, String question, String eventId) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return sql(
-                        "WITH t AS (INSERT INTO conversation_turns (tenant, conversation_id, turn, question,"
+                        "WITH c AS (INSERT INTO conversations (tenant, id, title) VALUES (?, ?, ?)"
+                                + " ON CONFLICT (tenant, id) DO NOTHING),"
+                                + " t AS (INSERT INTO conversation_turns (tenant, conversation_id, turn, question,"
                                 + " standalone_query, answer, mode, model, citations, prompt_tokens,"
                                 + " completion_tokens, event_id)"
                                 + " SELECT ?, ?, coalesce(max(turn), 0) + 1, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?"
@@ -107,17 +103,20 @@ public class ConversationStore {
                         ps -> {
                             ps.setString(1, tenant);
                             ps.setString(2, conversationId);
-                            ps.setString(3, question);
-                            ps.setString(4, answer.query().equals(question) ? null : answer.query());
-                            ps.setString(5, answer.answer());
-                            ps.setString(6, answer.mode());
-                            ps.setString(7, answer.model());
-                            ps.setString(8, JSON.writeValueAsString(answer.citations()));
-                            ps.setInt(9, answer.usage().promptTokens());
-                            ps.setInt(10, answer.usage().completionTokens());
-                            ps.setString(11, eventId);
-                            ps.setString(12, tenant);
-                            ps.setString(13, conversationId);
+                            ps.setString(3, question.length() <= 120 ? question : question.substring(0, 119) + "…");
+                            ps.setString(4, tenant);
+                            ps.setString(5, conversationId);
+                            ps.setString(6, question);
+                            ps.setString(7, answer.query().equals(question) ? null : answer.query());
+                            ps.setString(8, answer.answer());
+                            ps.setString(9, answer.mode());
+                            ps.setString(10, answer.model());
+                            ps.setString(11, JSON.writeValueAsString(answer.citations()));
+                            ps.setInt(12, answer.usage().promptTokens());
+                            ps.setInt(13, answer.usage().completionTokens());
+                            ps.setString(14, eventId);
+                            ps.setString(15, tenant);
+                            ps.setString(16, conversationId);
                             try (ResultSet rs = ps.executeQuery()) {
                                 rs.next();
                                 return rs.getInt(1);

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.answer.AnswerProduced;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
+import io.ragline.retriever.client.testing.StubRetriever;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.TestInfrastructure;

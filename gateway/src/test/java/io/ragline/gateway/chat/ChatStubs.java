@@ -2,6 +2,7 @@ package io.ragline.gateway.chat;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.ragline.model.testing.ScriptedModelServer;
+import io.ragline.retriever.client.testing.StubRetriever;
 import java.util.Map;
 
 /** Starts the scripted model server and the stub retriever once, and points the gateway at them. */

@@ -1,4 +1,4 @@
-package io.ragline.gateway.chat;
+package io.ragline.retriever.client.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The retriever's {@code POST /v1/search} on 127.0.0.1, answering with the hits a test sets, recording each request
- * (tenant header and body). Tests of the gateway use it; the full path to the real retriever runs in PlatformIT.
+ * (tenant header and body), for tests and benchmarks of the gateway and the agents without a search index.
  */
 public final class StubRetriever implements AutoCloseable {
 
@@ -30,12 +30,17 @@ public final class StubRetriever implements AutoCloseable {
     private volatile int status = 200;
     private volatile String problem = "";
 
-    StubRetriever() {
+    public StubRetriever() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "stub-retriever");
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext("/v1/search", exchange -> {
             try (exchange) {
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
