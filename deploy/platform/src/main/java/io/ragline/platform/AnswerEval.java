@@ -68,7 +68,7 @@ final class AnswerEval {
         }
     }
 
-    private record Scored(double em, double f1, boolean citedOwnPassage, String mode, long millis) {}
+    private record Scored(double em, double f1, boolean contains, boolean citedOwnPassage, String mode, long millis) {}
 
     private static int evaluate(
             String gateway,
@@ -98,6 +98,10 @@ final class AnswerEval {
         double cited = scored.stream().filter(Scored::citedOwnPassage).count() / (double) scored.size();
         Map<String, Long> modes = new TreeMap<>();
         scored.forEach(s -> modes.merge(s.mode(), 1L, Long::sum));
+        System.out.printf(
+                "%nanswers: %s; extractive sentences: %s%n",
+                System.getenv().getOrDefault("GATEWAY_MODEL_BASE_URL", "no model server"),
+                System.getenv().getOrDefault("GATEWAY_CHAT_EXTRACTIVE_SENTENCES", "3 (default)"));
         long[] ms = scored.stream().mapToLong(Scored::millis).sorted().toArray();
         System.out.println();
         System.out.printf(
@@ -111,6 +115,9 @@ final class AnswerEval {
         System.out.println("|---|---|");
         System.out.printf("| SQuAD exact match | %.4f |%n", em);
         System.out.printf("| SQuAD token F1 | %.4f |%n", f1);
+        System.out.printf(
+                "| a reference answer is contained in the answer | %.4f |%n",
+                scored.stream().filter(Scored::contains).count() / (double) scored.size());
         System.out.printf("| first citation is the question's passage | %.4f |%n", cited);
         System.out.printf("| answer modes | %s |%n", modes);
         System.out.printf(
@@ -141,9 +148,14 @@ final class AnswerEval {
             String original = ids.originalId(citations.get(0).path("documentId").asText());
             own = q.relevantIds().contains(original);
         }
+        String normalized = " " + AnswerMetrics.normalize(text) + " ";
+        boolean contains = q.answers().stream()
+                .anyMatch(a -> !AnswerMetrics.normalize(a).isEmpty()
+                        && normalized.contains(" " + AnswerMetrics.normalize(a) + " "));
         return new Scored(
                 AnswerMetrics.exactMatch(text, q.answers()),
                 AnswerMetrics.f1(text, q.answers()),
+                contains,
                 own,
                 answer.path("mode").asText(),
                 millis);

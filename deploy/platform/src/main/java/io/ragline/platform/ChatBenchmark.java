@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./ragline bench-chat}: what the gateway adds to a streamed answer. The platform runs with its model server
- * and retriever replaced by in-process stubs that answer at once (a scripted OpenAI-compatible server streaming a
- * 60-token answer, a retriever returning four passages), so what remains is the gateway's own work: conversation
+ * and retriever replaced by in-process stubs (a scripted OpenAI-compatible server streaming a 56-token answer at one
+ * token per 10 ms, a retriever returning four passages at once), so what remains is the gateway's own work: conversation
  * rows, prompt, SSE relaying, the answer-produced event. Each round measures, side by side, streamed answers through
  * {@code POST /v1/chat} and streamed completions asked of the stub directly with the same prompt size, at each
  * concurrency; time to first token and total time, p50/p99, and the gateway's added latency at p50.
@@ -33,19 +33,19 @@ final class ChatBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ANSWER = ("Consumers in one group share the partitions of a topic [1], and each"
-                    + " partition is read by exactly one consumer of the group at a time [1]. When a consumer joins or"
-                    + " leaves, the group rebalances and partitions move [2]. Offsets are committed per partition so a"
-                    + " restarted consumer resumes where its predecessor stopped [3].")
-            .repeat(1);
+            + " partition is read by exactly one consumer of the group at a time [1]. When a consumer joins or"
+            + " leaves, the group rebalances and partitions move [2]. Offsets are committed per partition so a"
+            + " restarted consumer resumes where its predecessor stopped [3].");
 
     private ChatBenchmark() {}
 
-    private record Sample(long firstTokenMicros, long totalMicros) {}
+    private record Sample(long firstTokenMicros, long totalMicros, String doneLine) {}
 
     static int run(Settings base, String[] args) throws Exception {
         List<Integer> clients = List.of(1, 16);
         int seconds = 20;
         int rounds = 3;
+        int tokenMillis = 10;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" ->
@@ -54,13 +54,17 @@ final class ChatBenchmark {
                             .toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--token-ms" -> tokenMillis = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: ./ragline bench-chat [--clients 1,16] [--seconds 20] [--rounds 3]");
+                    System.err.println(
+                            "usage: ./ragline bench-chat [--clients 1,16] [--seconds 20] [--rounds 3] [--token-ms 10]");
                     return 2;
                 }
             }
         }
-        try (ScriptedModelServer model = ScriptedModelServer.start(r -> ScriptedModelServer.Reply.text(ANSWER));
+        Duration perToken = Duration.ofMillis(tokenMillis);
+        try (ScriptedModelServer model = ScriptedModelServer.start(
+                        r -> ScriptedModelServer.Reply.text(ANSWER).perToken(perToken));
                 StubRetriever retriever = new StubRetriever()) {
             List<StubRetriever.Hit> hits = new ArrayList<>();
             for (int n = 1; n <= 4; n++) {
@@ -85,13 +89,19 @@ final class ChatBenchmark {
                         .build();
                 String directBody = directRequest();
                 // warm both paths (JIT, connection pools)
-                measure(4, 5, () -> gatewayCall(http, gateway));
-                measure(4, 5, () -> directCall(http, model.baseUrl(), directBody));
+                measure(16, 20, () -> gatewayCall(http, gateway));
+                measure(16, 10, () -> directCall(http, model.baseUrl(), directBody));
                 System.out.println();
                 System.out.printf(
-                        "Gateway overhead over a stub model server (%d rounds of %d s per path and concurrency,"
-                                + " alternating), %s, %d cores%n%n",
-                        rounds, seconds, LocalDate.now(), Runtime.getRuntime().availableProcessors());
+                        "Gateway overhead over a stub model server streaming %d tokens, one per %d ms (%d rounds of %d s"
+                                + " per path and concurrency, alternating), %s, %d cores%n%n",
+                        ANSWER.split("\\s+").length,
+                        tokenMillis,
+                        rounds,
+                        seconds,
+                        LocalDate.now(),
+                        Runtime.getRuntime().availableProcessors());
+                List<String> breakdown = new ArrayList<>();
                 System.out.println("| streams | path | answers | first token p50 / p99 | total p50 / p99 |");
                 System.out.println("|---|---|---|---|---|");
                 for (int c : clients) {
@@ -103,15 +113,45 @@ final class ChatBenchmark {
                     }
                     row(c, "direct to the stub", direct);
                     row(c, "through POST /v1/chat", viaGateway);
+                    breakdown.add(c + " streams: " + breakdown(viaGateway));
                     System.out.printf(
                             "| %d | **added by the gateway (p50)** | | **%.1f ms** | **%.1f ms** |%n",
                             c,
                             (pct(viaGateway, true, 50) - pct(direct, true, 50)) / 1000.0,
                             (pct(viaGateway, false, 50) - pct(direct, false, 50)) / 1000.0);
                 }
+                System.out.println();
+                System.out.println("Inside the gateway (medians of the answers' own latencies, ms):");
+                breakdown.forEach(b -> System.out.println("  " + b));
             }
         }
         return 0;
+    }
+
+    /** Medians of the retrieval, generation and total times the gateway reports in each answer's done event. */
+    private static String breakdown(List<Sample> samples) throws Exception {
+        List<Long> retrieval = new ArrayList<>();
+        List<Long> generation = new ArrayList<>();
+        List<Long> total = new ArrayList<>();
+        for (Sample s : samples) {
+            if (s.doneLine() == null) {
+                continue;
+            }
+            var l = JSON.readTree(s.doneLine().substring(6)).path("latencies");
+            retrieval.add(l.path("retrievalMs").asLong());
+            generation.add(l.path("generationMs").asLong());
+            total.add(l.path("totalMs").asLong());
+        }
+        return "retrieval " + median(retrieval) + ", generation " + median(generation) + ", total " + median(total);
+    }
+
+    private static long median(List<Long> v) {
+        if (v.isEmpty()) {
+            return -1;
+        }
+        List<Long> sorted = new ArrayList<>(v);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static void row(int clients, String path, List<Sample> samples) {
@@ -193,6 +233,7 @@ final class ChatBenchmark {
         }
         long firstAt = -1;
         long lastAt = -1;
+        String done = null;
         try (Stream<String> lines = response.body()) {
             Iterator<String> it = lines.iterator();
             while (it.hasNext()) {
@@ -203,12 +244,15 @@ final class ChatBenchmark {
                 if (line.contains(last)) {
                     lastAt = System.nanoTime();
                 }
+                if (line.startsWith("data: {\"conversationId\"") && line.contains("\"latencies\"")) {
+                    done = line;
+                }
             }
         }
         if (firstAt < 0 || lastAt < 0) {
             throw new IllegalStateException(request.uri() + ": the stream lacked '" + first + "' or '" + last + "'");
         }
-        return new Sample((firstAt - t0) / 1000, (lastAt - t0) / 1000);
+        return new Sample((firstAt - t0) / 1000, (lastAt - t0) / 1000, done);
     }
 
     /** A completion request of the size the gateway sends: its system prompt and four quoted passages. */

@@ -100,6 +100,15 @@ class PlatformIT {
                 assertThat(rs.getString(1)).isEqualTo(id);
             }
 
+            HttpResponse<String> uncovered = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/v1/chat"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"message\":\"What is the boiling point of mercury?\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(uncovered.body()).contains("\"mode\":\"no_evidence\"").contains("\"citations\":[]");
+
             Path folder = data.resolve("docs");
             Files.createDirectories(folder.resolve("guides"));
             Files.writeString(folder.resolve("guides/setup.md"), "# Setup\n\nRun the installer, then sign in.");

@@ -166,6 +166,10 @@ public class ChatService {
             if (generated == null) {
                 return null; // the client went away or the stream broke off; already reported
             }
+            if (generated.completion != null && generated.completion.text().isBlank()) {
+                // e.g. a tool call instead of text: nothing to show, so the answer falls back like an outage
+                generated = new Generated(null, "the model returned no text");
+            }
             if (generated.completion != null) {
                 mode = "generative";
                 text = generated.completion.text();

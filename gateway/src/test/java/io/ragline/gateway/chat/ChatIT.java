@@ -205,6 +205,18 @@ class ChatIT {
     }
 
     @Test
+    void aToolCallInsteadOfTextFallsBackToAnExtractiveAnswer() {
+        ChatStubs.model.script(r -> Reply.toolCall("search_web", "{\"q\":\"kafka consumers\"}"));
+
+        chat("{\"message\":\"How do consumers in a group share a topic?\"}")
+                .then()
+                .statusCode(200)
+                .body("mode", equalTo("extractive"))
+                .body("notice", containsString("the model returned no text"))
+                .body("citations[0].chunkId", equalTo("chunk-kafka-1"));
+    }
+
+    @Test
     void withoutEvidenceTheAnswerSaysSoAndTheModelIsNotAsked() {
         ChatStubs.retriever.answer(
                 List.of(new StubRetriever.Hit("c1", "d1", "Recipes", "Whisk two eggs with sugar.", 0.21)));

@@ -135,6 +135,9 @@ public final class ScriptedModelServer implements AutoCloseable {
     private ScriptedModelServer(Function<Request, Reply> script) {
         this.script = script;
         try {
+            // without TCP_NODELAY, a streamed chunk written right after another waits for the client's delayed ACK
+            // (~40 ms): a stall no real model server has, which would swamp what the benchmarks measure
+            System.setProperty("sun.net.httpserver.nodelay", "true");
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
