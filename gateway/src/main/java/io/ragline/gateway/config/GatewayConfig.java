@@ -17,6 +17,27 @@ public interface GatewayConfig {
     /** Document intake. */
     Documents documents();
 
+    /** The GitHub webhook. */
+    GitHub github();
+
+    interface GitHub {
+
+        /** The webhook's secret; unset, the webhook refuses every delivery (403). */
+        Optional<String> webhookSecret();
+
+        /** Tenant whose indexed code and reviews the webhook's pull requests belong to. */
+        @WithDefault("default")
+        String tenant();
+
+        /** Whether draft pull requests are reviewed (otherwise from ready_for_review on). */
+        @WithDefault("false")
+        boolean reviewDrafts();
+
+        /** Largest accepted delivery; GitHub caps payloads at 25 MB. */
+        @WithDefault("26214400")
+        int maxBodyBytes();
+    }
+
     /** API keys and their limits. */
     Access access();
 

@@ -14,7 +14,8 @@ public class InMemoryChannels implements QuarkusTestResourceLifecycleManager {
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory(
                 DocumentResource.SUBMITTED_CHANNEL,
                 DocumentResource.DELETED_CHANNEL,
-                io.ragline.gateway.chat.AnswerEvents.CHANNEL));
+                io.ragline.gateway.chat.AnswerEvents.CHANNEL,
+                io.ragline.gateway.webhook.GitHubWebhookResource.CHANNEL));
         return config;
     }
 
