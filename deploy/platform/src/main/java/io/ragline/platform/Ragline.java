@@ -48,6 +48,7 @@ public final class Ragline {
             case "eval" -> RetrievalEval.run(settings, args);
             case "bench-search" -> SearchBenchmark.run(settings, args);
             case "bench-chat" -> ChatBenchmark.run(settings, args);
+            case "bench-webhook" -> WebhookBenchmark.run(settings, args);
             case "topics" -> topics(settings);
             case "keys" -> KeysCommand.run(settings, args);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
@@ -171,6 +172,8 @@ public final class Ragline {
                   bench-chat [--clients 1,16] [--seconds 20]
                             gateway overhead over a stub model server: time to first token and total, p50/p99,
                             side by side with direct calls to the stub
+                  bench-webhook [--count 500] [--senders 1,8]
+                            signed GitHub deliveries → review-requested on Kafka, p50/p99
                   bench-search [BEIR_DIR] [--clients 1,4,16] [--seconds 60]
                             search latency and throughput against the minimal embed + JDBC baseline
                   keys create --tenant T --name N [--rate PER_MINUTE] [--daily-tokens N] | list | revoke ID
