@@ -96,8 +96,15 @@ public final class ModelServer {
 
     /** One completion, blocking; {@code json} asks the server for a JSON object. */
     public Completion complete(Task task, List<ChatMessage> messages, boolean json) {
+        return complete(task, null, messages, json);
+    }
+
+    /** As {@link #complete(Task, List, boolean)}, with the model named per request (null: the task's model). */
+    public Completion complete(Task task, String model, List<ChatMessage> messages, boolean json) {
         requireConfigured();
-        ChatRequest.Builder request = ChatRequest.builder().messages(messages).modelName(settings.modelFor(task));
+        ChatRequest.Builder request = ChatRequest.builder()
+                .messages(messages)
+                .modelName(model == null || model.isBlank() ? settings.modelFor(task) : model);
         if (json) {
             request.responseFormat(ResponseFormat.JSON);
         }

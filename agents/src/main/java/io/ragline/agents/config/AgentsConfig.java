@@ -3,6 +3,7 @@ package io.ragline.agents.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything the agents service can be told, under {@code agents.*}. */
@@ -10,23 +11,96 @@ import java.util.Optional;
 public interface AgentsConfig {
 
     /** The self-hosted, OpenAI-compatible model server (vLLM, TGI, Ollama, llama.cpp server). */
-    ModelServer modelServer();
+    Model model();
 
-    interface ModelServer {
+    /** The GitHub REST API the review agent reads pull requests from and posts reviews to. */
+    GitHub github();
 
-        /** Base URL, e.g. {@code http://gpu-box:8000/v1}; absent means no model: agents run in extractive mode. */
+    /** Code reviews. */
+    Review review();
+
+    interface Model {
+
+        /** OpenAI API root, e.g. {@code http://gpu-box:8000/v1}; absent: no model, deterministic checks only. */
         Optional<String> baseUrl();
 
-        /** Model name for code reviews (a fine-tuned or LoRA model vLLM serves by name works). */
-        @WithDefault("default")
-        String reviewModel();
+        Optional<String> apiKey();
 
-        /** Model name for research planning, writing and reviewing. */
+        /** Model name for tasks without their own. */
         @WithDefault("default")
-        String researchModel();
+        String name();
 
-        /** Longest wait for one model call. */
-        @WithDefault("60s")
+        /** Model name per task ({@code review}, {@code research}): a fine-tuned model or a LoRA adapter by name. */
+        Map<String, String> tasks();
+
+        /** Bound on one call and on the wait for each streamed token. */
+        @WithDefault("120S")
         Duration timeout();
+
+        @WithDefault("2")
+        int maxRetries();
+
+        @WithDefault("500MS")
+        Duration initialBackoff();
+
+        @WithDefault("2048")
+        int maxTokens();
+
+        @WithDefault("5")
+        int breakerFailures();
+
+        @WithDefault("30S")
+        Duration breakerOpenFor();
+    }
+
+    interface GitHub {
+
+        /** REST API root: {@code https://api.github.com}, or {@code https://HOST/api/v3} for GitHub Enterprise. */
+        @WithDefault("https://api.github.com")
+        String apiUrl();
+
+        /** A token (personal or fine-grained) with pull-request read and write; or use a GitHub App. */
+        Optional<String> token();
+
+        /** GitHub App id; with {@code private-key}, installation tokens are minted per repository. */
+        Optional<String> appId();
+
+        /** The GitHub App's private key, PEM (PKCS#1 or PKCS#8). */
+        Optional<String> privateKey();
+
+        /** Bound on one API call. */
+        @WithDefault("20S")
+        Duration timeout();
+
+        /** Longest wait for a rate limit to reset before the review fails (and is retried from Kafka). */
+        @WithDefault("120S")
+        Duration maxRateLimitWait();
+
+        /** Retries of a 5xx or a connection failure, with backoff. */
+        @WithDefault("3")
+        int maxRetries();
+    }
+
+    interface Review {
+
+        /** Tokens of diff one model call may see; larger pull requests are split into parts. */
+        @WithDefault("6000")
+        int budgetTokens();
+
+        /** Most inline comments one review posts (repository setting: max_findings). */
+        @WithDefault("10")
+        int maxFindings();
+
+        /** Least severity posted: info, minor, major, critical (repository setting: severity_floor). */
+        @WithDefault("minor")
+        String severityFloor();
+
+        /** A file adding this many lines is flagged as hard to review. */
+        @WithDefault("500")
+        int largeFileLines();
+
+        /** Path of the per-repository settings file. */
+        @WithDefault(".ragline/review.yml")
+        String configPath();
     }
 }

@@ -50,7 +50,7 @@ public final class DeterministicChecks {
                     "Restrict or rotate the key and load it from configuration."),
             new Rule(
                     "secret",
-                    "high",
+                    "major",
                     Pattern.compile(
                             "(?i)\\b(?:password|passwd|secret|api[_-]?key|access[_-]?token)\\b\\s*[:=]\\s*[\"'][^\"'\\s$%{}<>]{8,}[\"']"),
                     "A credential looks hard-coded.",
@@ -84,7 +84,7 @@ public final class DeterministicChecks {
                         out.add(finding(
                                 f,
                                 l,
-                                "high",
+                                "major",
                                 "bug",
                                 "A merge-conflict marker is committed.",
                                 "Resolve the conflict and remove the marker."));
@@ -92,7 +92,7 @@ public final class DeterministicChecks {
                         out.add(finding(
                                 f,
                                 l,
-                                "low",
+                                "info",
                                 "style",
                                 "A debug print is added.",
                                 "Use the logger, or remove it before merging."));
@@ -100,7 +100,7 @@ public final class DeterministicChecks {
                         out.add(finding(
                                 f,
                                 l,
-                                "low",
+                                "info",
                                 "maintainability",
                                 "A TODO/FIXME note is added.",
                                 "Track it in an issue, or resolve it in this pull request."));
@@ -117,7 +117,7 @@ public final class DeterministicChecks {
                     out.add(finding(
                             f,
                             first,
-                            "medium",
+                            "minor",
                             "maintainability",
                             "This change adds " + f.added() + " lines to one file, which is hard to review.",
                             "Split the file or the change."));

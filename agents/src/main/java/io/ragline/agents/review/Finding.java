@@ -6,7 +6,7 @@ package io.ragline.agents.review;
  * @param path file path in the head commit
  * @param line line number on {@code side}
  * @param side {@code RIGHT} (the head file) or {@code LEFT} (the base file)
- * @param severity {@code critical}, {@code high}, {@code medium}, {@code low}
+ * @param severity {@code critical}, {@code major}, {@code minor}, {@code info}
  * @param category e.g. {@code bug}, {@code security}, {@code secret}, {@code performance}, {@code style}
  * @param message what is wrong
  * @param suggestion how to fix it, if there is a concrete fix
@@ -25,9 +25,9 @@ public record Finding(
     public static int rank(String severity) {
         return switch (severity == null ? "" : severity) {
             case "critical" -> 4;
-            case "high" -> 3;
-            case "medium" -> 2;
-            case "low" -> 1;
+            case "major" -> 3;
+            case "minor" -> 2;
+            case "info" -> 1;
             default -> 0;
         };
     }

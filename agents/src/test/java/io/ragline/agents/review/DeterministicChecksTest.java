@@ -31,12 +31,12 @@ class DeterministicChecksTest {
                 .extracting(Finding::line, Finding::category, Finding::severity)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(2, "secret", "critical"),
-                        org.assertj.core.groups.Tuple.tuple(3, "secret", "high"),
-                        org.assertj.core.groups.Tuple.tuple(4, "bug", "high"),
-                        org.assertj.core.groups.Tuple.tuple(5, "bug", "high"),
-                        org.assertj.core.groups.Tuple.tuple(6, "bug", "high"),
-                        org.assertj.core.groups.Tuple.tuple(7, "maintainability", "low"),
-                        org.assertj.core.groups.Tuple.tuple(8, "style", "low"),
+                        org.assertj.core.groups.Tuple.tuple(3, "secret", "major"),
+                        org.assertj.core.groups.Tuple.tuple(4, "bug", "major"),
+                        org.assertj.core.groups.Tuple.tuple(5, "bug", "major"),
+                        org.assertj.core.groups.Tuple.tuple(6, "bug", "major"),
+                        org.assertj.core.groups.Tuple.tuple(7, "maintainability", "info"),
+                        org.assertj.core.groups.Tuple.tuple(8, "style", "info"),
                         org.assertj.core.groups.Tuple.tuple(9, "secret", "critical"));
         assertThat(findings).allSatisfy(f -> {
             assertThat(f.side()).isEqualTo("RIGHT");

@@ -48,6 +48,41 @@ public record ReviewCompleted(
         usage = usage == null ? TokenUsage.NONE : usage;
     }
 
+    public static ReviewCompleted of(
+            String tenant,
+            String requestEventId,
+            String repository,
+            int pullNumber,
+            String headSha,
+            Outcome outcome,
+            String mode,
+            String model,
+            List<Finding> findings,
+            List<String> filesSkipped,
+            boolean partial,
+            String reviewUrl,
+            long durationMs,
+            TokenUsage usage) {
+        return new ReviewCompleted(
+                SCHEMA_VERSION,
+                Envelope.newEventId(),
+                tenant,
+                Instant.now(),
+                requestEventId,
+                repository,
+                pullNumber,
+                headSha,
+                outcome,
+                mode,
+                model,
+                findings,
+                filesSkipped,
+                partial,
+                reviewUrl,
+                durationMs,
+                usage);
+    }
+
     public String partitionKey() {
         return repository + "#" + pullNumber;
     }

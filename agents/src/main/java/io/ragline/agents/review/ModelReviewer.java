@@ -1,0 +1,181 @@
+package io.ragline.agents.review;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import io.ragline.agents.review.diff.DiffBudget;
+import io.ragline.agents.review.diff.DiffLine;
+import io.ragline.agents.review.diff.FileDiff;
+import io.ragline.agents.review.diff.Hunk;
+import io.ragline.model.Completion;
+import io.ragline.model.ModelServer;
+import io.ragline.model.ModelUnavailableException;
+import io.ragline.model.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reviews one part of a diff with the model: the diff with every line's location, the pull request's title and
+ * description, the repository's instructions and the files left out; the answer must be JSON findings, asked for once
+ * more when it is not; findings on lines outside the diff, on unknown files or without a message are dropped.
+ */
+final class ModelReviewer {
+
+    static final String PROMPT_VERSION = "review.v1";
+    static final String PROMPT = resource("prompts/review.v1.txt");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> SEVERITIES = Set.of("critical", "major", "minor", "info");
+
+    /** The findings of one part and what it cost. */
+    record Result(List<Finding> findings, int dropped, int promptTokens, int completionTokens, String model) {}
+
+    private ModelReviewer() {}
+
+    static Result review(
+            ModelServer models,
+            DiffBudget.Part part,
+            String title,
+            String description,
+            RepositorySettings settings,
+            List<DiffBudget.Skipped> skipped) {
+        StringBuilder user = new StringBuilder();
+        user.append("Pull request: ").append(title).append('\n');
+        if (description != null && !description.isBlank()) {
+            String d = description.length() > 2000 ? description.substring(0, 2000) + "…" : description;
+            user.append("Description:\n").append(d).append('\n');
+        }
+        if (settings.instructions() != null) {
+            user.append("The repository asks reviewers: ")
+                    .append(settings.instructions())
+                    .append('\n');
+        }
+        if (!skipped.isEmpty()) {
+            user.append("Not shown (not reviewed): ");
+            skipped.forEach(
+                    s -> user.append(s.path()).append(" (").append(s.reason()).append("); "));
+            user.append('\n');
+        }
+        if (part.truncated()) {
+            user.append("The last hunk is cut to fit; do not guess about the rest of it.\n");
+        }
+        user.append("<diff>\n").append(annotated(part)).append("</diff>");
+        List<ChatMessage> messages =
+                new ArrayList<>(List.of(SystemMessage.from(PROMPT), UserMessage.from(user.toString())));
+        Map<String, FileDiff> files = new java.util.HashMap<>();
+        part.slices().forEach(s -> files.put(s.file().path(), s.file()));
+
+        int prompt = 0;
+        int written = 0;
+        String problem = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (problem != null) {
+                messages.add(UserMessage.from(
+                        "Your answer was not valid (" + problem + "). Answer again with the JSON object only."));
+            }
+            Completion c = models.complete(Task.REVIEW, settings.model(), messages, true);
+            prompt += c.promptTokens();
+            written += c.completionTokens();
+            JsonNode root;
+            try {
+                root = JSON.readTree(strip(c.text()));
+            } catch (IOException e) {
+                problem = "not JSON";
+                messages.add(dev.langchain4j.data.message.AiMessage.from(c.text()));
+                continue;
+            }
+            if (root == null || !root.path("findings").isArray()) {
+                problem = "a JSON object with a 'findings' array was expected";
+                messages.add(dev.langchain4j.data.message.AiMessage.from(c.text()));
+                continue;
+            }
+            List<Finding> findings = new ArrayList<>();
+            int dropped = 0;
+            for (JsonNode f : root.path("findings")) {
+                Finding finding = validate(f, files);
+                if (finding == null) {
+                    dropped++;
+                } else {
+                    findings.add(finding);
+                }
+            }
+            return new Result(findings, dropped, prompt, written, c.model());
+        }
+        throw new ModelUnavailableException("the model answered invalid findings twice: " + problem, null);
+    }
+
+    private static Finding validate(JsonNode f, Map<String, FileDiff> files) {
+        FileDiff file = files.get(f.path("path").asText());
+        String side = f.path("side").asText("RIGHT").toUpperCase(Locale.ROOT);
+        String message = f.path("message").asText("").strip();
+        if (file == null
+                || !f.path("line").canConvertToInt()
+                || message.isEmpty()
+                || !(side.equals("RIGHT") || side.equals("LEFT"))) {
+            return null;
+        }
+        int line = f.path("line").asInt();
+        if (file.commentable(line, side).isEmpty()) {
+            return null; // GitHub refuses comments outside the diff
+        }
+        String severity = f.path("severity").asText("minor").toLowerCase(Locale.ROOT);
+        String suggestion =
+                f.hasNonNull("suggestion") ? f.path("suggestion").asText().strip() : null;
+        return new Finding(
+                file.path(),
+                line,
+                side,
+                SEVERITIES.contains(severity) ? severity : "minor",
+                f.path("category").asText("bug"),
+                message,
+                suggestion == null || suggestion.isEmpty() || suggestion.equals("null") ? null : suggestion,
+                "model");
+    }
+
+    /** The part's diff with each line's location: {@code R<n>} new-file line, {@code L<n>} removed old line. */
+    static String annotated(DiffBudget.Part part) {
+        StringBuilder out = new StringBuilder();
+        for (DiffBudget.Slice s : part.slices()) {
+            out.append("File: ").append(s.file().path()).append('\n');
+            for (Hunk h : s.hunks()) {
+                out.append(h.header()).append('\n');
+                for (DiffLine l : h.lines()) {
+                    String at = l.removed() ? "L" + l.oldLine() : "R" + l.newLine();
+                    out.append(String.format("%-6s", at))
+                            .append(l.kind())
+                            .append(' ')
+                            .append(l.text())
+                            .append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String strip(String text) {
+        String t = text.strip();
+        if (t.startsWith("```")) {
+            t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
+        }
+        return t;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ModelReviewer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
