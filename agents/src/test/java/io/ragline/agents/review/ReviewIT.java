@@ -199,4 +199,21 @@ class ReviewIT {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(400));
         assertThat(posts(repo)).hasSize(1);
     }
+
+    @Test
+    void aModelTimeoutPostsAPartialReviewFlaggedAsSuch() throws Exception {
+        String sha = "d4" + UUID.randomUUID().toString().replace("-", "");
+        String repo = pullRequest(sha, null);
+        ReviewStubs.model.script(r -> Reply.text("{\"findings\":[]}").delayed(Duration.ofSeconds(7)));
+
+        ReviewCompleted done = request(repo, sha);
+
+        assertThat(done.outcome()).isEqualTo(ReviewCompleted.Outcome.POSTED);
+        assertThat(done.partial()).isTrue();
+        JsonNode review = JSON.readTree(posts(repo).get(0).getBodyAsString());
+        assertThat(review.path("body").asText()).contains("**Partial review:** the model reviewed 0 of 1 parts");
+        assertThat(review.path("comments").findValuesAsText("body"))
+                .as("the deterministic findings are still posted")
+                .anySatisfy(c -> assertThat(c).contains("debug print"));
+    }
 }
