@@ -99,6 +99,16 @@ public interface AgentsConfig {
         @WithDefault("500")
         int largeFileLines();
 
+        /**
+         * The retriever, for related context from the tenant's indexed docs and code (e.g.
+         * {@code http://127.0.0.1:8082}); unset: reviews see the diff only.
+         */
+        Optional<String> retrieverUrl();
+
+        /** Related passages added to each model review part. */
+        @WithDefault("3")
+        int relatedPassages();
+
         /** Path of the per-repository settings file. */
         @WithDefault(".ragline/review.yml")
         String configPath();

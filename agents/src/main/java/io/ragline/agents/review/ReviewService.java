@@ -10,6 +10,8 @@ import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.contracts.review.ReviewRequested;
 import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
+import io.ragline.retriever.client.RetrieverClient;
+import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -44,6 +46,17 @@ public class ReviewService {
 
     @Inject
     ReviewStore store;
+
+    private RetrieverClient retriever;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        retriever = config.review()
+                .retrieverUrl()
+                .filter(u -> !u.isBlank())
+                .map(u -> new RetrieverClient(u, java.time.Duration.ofSeconds(5)))
+                .orElse(null);
+    }
 
     static String marker(String headSha) {
         return "<!-- ragline-review " + headSha + " -->";
@@ -134,7 +147,13 @@ public class ReviewService {
             for (int i = 0; i < plan.parts().size(); i++) {
                 try {
                     ModelReviewer.Result r = ModelReviewer.review(
-                            models, plan.parts().get(i), pr.title(), pr.body(), settings, plan.skipped());
+                            models,
+                            plan.parts().get(i),
+                            pr.title(),
+                            pr.body(),
+                            settings,
+                            plan.skipped(),
+                            related(request.tenant(), pr.title(), plan.parts().get(i)));
                     findings.addAll(r.findings());
                     dropped += r.dropped();
                     prompt += r.promptTokens();
@@ -167,6 +186,31 @@ public class ReviewService {
                 url,
                 t0,
                 new TokenUsage(prompt, written));
+    }
+
+    /**
+     * Passages of the tenant's indexed docs and code related to a part (searched with the PR title and the part's file
+     * names); none when no retriever is configured or it is unavailable: the review goes on without them.
+     */
+    private List<String> related(String tenant, String title, DiffBudget.Part part) {
+        if (retriever == null || config.review().relatedPassages() <= 0) {
+            return List.of();
+        }
+        StringBuilder query = new StringBuilder(title);
+        part.slices().forEach(s -> query.append(' ').append(s.file().path()));
+        try {
+            return retriever
+                    .search(
+                            tenant,
+                            RetrieverClient.Search.of(
+                                    query.toString(), config.review().relatedPassages()))
+                    .stream()
+                    .map(h -> (h.title() == null ? h.documentId() : h.title()) + ":\n" + h.text())
+                    .toList();
+        } catch (RetrieverUnavailableException | IllegalArgumentException e) {
+            LOG.debugf("no related context: %s", e.getMessage());
+            return List.of();
+        }
     }
 
     /** Duplicates merged, below the floor dropped, most severe first, at most max_findings. */

@@ -130,6 +130,10 @@ class ReviewIT {
         assertThat(done.usage().totalTokens()).isPositive();
         assertThat(calls.get()).as("malformed answer asked for again").isEqualTo(2);
         assertThat(ReviewStubs.model.requests().stream().map(r -> r.model())).contains("review-lora");
+        assertThat(ReviewStubs.model.requests().get(0).user())
+                .as("related context from the retriever, tenant-scoped")
+                .contains("<context>\nCaching guide:\nCache values may be absent: always null-check.");
+        assertThat(ReviewStubs.retriever.received().get(0).tenant()).isEqualTo("default");
 
         List<LoggedRequest> posted = posts(repo);
         assertThat(posted).hasSize(1);

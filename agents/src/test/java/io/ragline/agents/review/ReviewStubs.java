@@ -11,6 +11,7 @@ public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
 
     static WireMockServer github;
     static ScriptedModelServer model;
+    static io.ragline.retriever.client.testing.StubRetriever retriever;
 
     @Override
     public Map<String, String> start() {
@@ -18,6 +19,9 @@ public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
                 WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         github.start();
         model = ScriptedModelServer.start(r -> ScriptedModelServer.Reply.text("{\"findings\":[]}"));
+        retriever = new io.ragline.retriever.client.testing.StubRetriever();
+        retriever.answer(java.util.List.of(new io.ragline.retriever.client.testing.StubRetriever.Hit(
+                "c-guide", "docs/caching.md", "Caching guide", "Cache values may be absent: always null-check.", 0.7)));
         return Map.of(
                 "agents.github.api-url", "http://127.0.0.1:" + github.port(),
                 "agents.github.token", "test-token",
@@ -27,12 +31,14 @@ public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
                 "agents.model.tasks.review", "review-lora",
                 "agents.model.timeout", "5S",
                 "agents.model.max-retries", "0",
-                "agents.model.breaker-failures", "1000");
+                "agents.model.breaker-failures", "1000",
+                "agents.review.retriever-url", retriever.url());
     }
 
     @Override
     public void stop() {
         github.stop();
         model.close();
+        retriever.close();
     }
 }

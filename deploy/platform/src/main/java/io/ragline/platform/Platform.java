@@ -281,6 +281,7 @@ public final class Platform implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_PASSWORD", settings.dbPassword());
         // the gateway finds the retriever; GATEWAY_MODEL_* set by the user (the model server) is inherited as it is
         env.put("GATEWAY_RETRIEVER_URL", url("retriever"));
+        env.put("AGENTS_REVIEW_RETRIEVER_URL", url("retriever"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
