@@ -29,5 +29,23 @@ public interface JudgeConfig {
         /** A metric drop beyond this (absolute) against the previous run marks a run regressed. */
         @WithDefault("0.02")
         double regressionThreshold();
+
+        /** The gateway whose public API a run asks, as users do. */
+        @WithDefault("http://127.0.0.1:8080")
+        String gatewayUrl();
+
+        /** API key for the gateway, when it requires keys. */
+        java.util.Optional<String> apiKey();
+
+        /** Bound on one answer. */
+        @WithDefault("120S")
+        java.time.Duration answerTimeout();
+
+        /** Where a regressed run is announced (POST of the run as JSON), if anywhere. */
+        java.util.Optional<String> alertWebhook();
+
+        /** Whether the schedule runs (every dataset of every tenant, nightly). */
+        @WithDefault("true")
+        boolean scheduled();
     }
 }

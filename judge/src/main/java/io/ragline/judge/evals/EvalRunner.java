@@ -1,0 +1,273 @@
+package io.ragline.judge.evals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.scheduler.Scheduled;
+import io.ragline.eval.AnswerMetrics;
+import io.ragline.eval.RetrievalMetrics;
+import io.ragline.judge.config.JudgeConfig;
+import io.ragline.judge.metrics.Rouge;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Quality runs: every golden question is asked through the gateway's public {@code POST /v1/chat} (streamed, so the
+ * ranked sources of the {@code retrieval} event are seen too), exactly as a user asks; answers are scored against the
+ * reference (SQuAD exact match and F1, ROUGE-L) and sources against the relevant documents (Recall@5, MRR@10,
+ * nDCG@10); each metric's mean gets a bootstrap 95 % interval; the run is compared with the previous run and the pinned
+ * baseline, and a drop beyond the threshold marks it regressed and is announced.
+ */
+@ApplicationScoped
+public class EvalRunner {
+
+    private static final Logger LOG = Logger.getLogger(EvalRunner.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BOOTSTRAP = 1000;
+
+    @Inject
+    JudgeConfig config;
+
+    @Inject
+    EvalStore store;
+
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "eval-runs");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    /** Starts a run in the background; returns its id (or the id of the dataset's run already going). */
+    public String start(String tenant, String dataset, String trigger, int limit) {
+        var running = store.running(tenant, dataset);
+        if (running.isPresent()) {
+            return running.get();
+        }
+        List<EvalStore.Item> items = store.items(tenant, dataset);
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("dataset '" + dataset + "' has no questions");
+        }
+        List<EvalStore.Item> chosen = items.size() > limit ? items.subList(0, limit) : items;
+        String id = "run-" + UUID.randomUUID();
+        store.createRun(id, tenant, dataset, trigger, chosen.size());
+        worker.submit(() -> run(id, tenant, dataset, chosen));
+        return id;
+    }
+
+    @Scheduled(cron = "{judge.evals.schedule}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void nightly() {
+        if (!config.evals().scheduled()) {
+            return;
+        }
+        for (String[] d : store.datasets()) {
+            start(d[0], d[1], "schedule", Integer.MAX_VALUE);
+        }
+    }
+
+    private void run(String id, String tenant, String dataset, List<EvalStore.Item> items) {
+        try {
+            Map<String, List<Double>> values = new TreeMap<>();
+            for (EvalStore.Item item : items) {
+                EvalStore.Result r = ask(tenant, item);
+                store.saveResult(id, r);
+                r.scores()
+                        .fields()
+                        .forEachRemaining(e -> values.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                .add(e.getValue().asDouble()));
+            }
+            ObjectNode summary = summary(values);
+            ObjectNode comparison = JSON.createObjectNode();
+            List<String> drops = new ArrayList<>();
+            List<EvalStore.Run> history = store.history(tenant, dataset);
+            EvalStore.Run previous = null;
+            for (EvalStore.Run r : history) {
+                if (!r.id().equals(id) && r.status().equals("completed")) {
+                    previous = r;
+                }
+            }
+            if (previous != null) {
+                comparison.set("previous", compare("previous run", previous, summary, drops));
+            }
+            var baseline = store.baseline(tenant, dataset).flatMap(store::run);
+            if (baseline.isPresent() && !baseline.get().id().equals(id)) {
+                comparison.set("baseline", compare("baseline", baseline.get(), summary, drops));
+            }
+            boolean regressed = !drops.isEmpty();
+            store.finishRun(
+                    id, "completed", summary, comparison, regressed, regressed ? String.join("; ", drops) : null);
+            if (regressed) {
+                alert(id, tenant, dataset, drops);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "evaluation run %s failed", id);
+            store.finishRun(id, "failed", null, null, false, e.getMessage());
+        }
+    }
+
+    /** One question through the gateway, scored. */
+    EvalStore.Result ask(String tenant, EvalStore.Item item) {
+        ObjectNode body =
+                JSON.createObjectNode().put("message", item.question()).put("stream", true);
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(config.evals().gatewayUrl() + "/v1/chat"))
+                .timeout(config.evals().answerTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        config.evals().apiKey().ifPresent(k -> request.header("Authorization", "Bearer " + k));
+        ArrayNode sources = JSON.createArrayNode();
+        JsonNode done = null;
+        String error = null;
+        try {
+            HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                error = "the gateway answered " + response.statusCode();
+            } else {
+                String event = null;
+                try (Stream<String> lines = response.body()) {
+                    Iterator<String> it = lines.iterator();
+                    while (it.hasNext()) {
+                        String line = it.next();
+                        if (line.startsWith("event: ")) {
+                            event = line.substring(7);
+                        } else if (line.startsWith("data: ") && event != null) {
+                            JsonNode data = JSON.readTree(line.substring(6));
+                            if (event.equals("retrieval")) {
+                                data.path("sources").forEach(sources::add);
+                            } else if (event.equals("done")) {
+                                done = data;
+                            } else if (event.equals("error")) {
+                                error = data.path("detail").asText();
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            error = "the gateway could not be asked: " + e.getMessage();
+        }
+        ObjectNode scores = JSON.createObjectNode();
+        String answer = done == null ? null : done.path("answer").asText();
+        String plain = answer == null ? "" : answer.replaceAll("\\s*\\[\\d+(?:\\s*,\\s*\\d+)*]", "");
+        if (item.referenceAnswer() != null && !item.referenceAnswer().isBlank()) {
+            scores.put("exact_match", AnswerMetrics.exactMatch(plain, item.referenceAnswer()));
+            scores.put("token_f1", AnswerMetrics.f1(plain, item.referenceAnswer()));
+            scores.put("rouge_l", Rouge.l(item.referenceAnswer(), plain).fmeasure());
+        }
+        if (!item.relevantDocIds().isEmpty()) {
+            Set<String> ranked = new LinkedHashSet<>();
+            sources.forEach(s -> ranked.add(s.path("documentId").asText()));
+            Map<String, Integer> relevant = new LinkedHashMap<>();
+            item.relevantDocIds().forEach(d -> relevant.put(d, 1));
+            List<String> ranking = List.copyOf(ranked);
+            scores.put("recall_at_5", RetrievalMetrics.recall(ranking, relevant, 5));
+            scores.put("mrr_at_10", RetrievalMetrics.reciprocalRank(ranking, relevant, 10));
+            scores.put("ndcg_at_10", RetrievalMetrics.ndcg(ranking, relevant, 10));
+        }
+        return new EvalStore.Result(
+                item.ordinal(),
+                item.question(),
+                answer != null ? answer : "(no answer: " + error + ")",
+                done == null ? "error" : done.path("mode").asText(),
+                scores,
+                sources);
+    }
+
+    /** Mean and bootstrap 95 % interval per metric (fixed seed: the same results give the same interval). */
+    static ObjectNode summary(Map<String, List<Double>> values) {
+        ObjectNode out = JSON.createObjectNode();
+        for (var e : values.entrySet()) {
+            List<Double> v = e.getValue();
+            double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double[] means = new double[BOOTSTRAP];
+            Random random = new Random(42);
+            for (int b = 0; b < BOOTSTRAP; b++) {
+                double sum = 0;
+                for (int i = 0; i < v.size(); i++) {
+                    sum += v.get(random.nextInt(v.size()));
+                }
+                means[b] = sum / v.size();
+            }
+            java.util.Arrays.sort(means);
+            out.putObject(e.getKey())
+                    .put("mean", mean)
+                    .put("low", means[(int) (BOOTSTRAP * 0.025)])
+                    .put("high", means[(int) (BOOTSTRAP * 0.975) - 1])
+                    .put("n", v.size());
+        }
+        return out;
+    }
+
+    private ObjectNode compare(String label, EvalStore.Run other, ObjectNode summary, List<String> drops) {
+        ObjectNode out = JSON.createObjectNode().put("runId", other.id());
+        double threshold = config.evals().regressionThreshold();
+        summary.fields().forEachRemaining(e -> {
+            JsonNode before = other.summary() == null
+                    ? null
+                    : other.summary().path(e.getKey()).path("mean");
+            if (before == null || !before.isNumber()) {
+                return;
+            }
+            double delta = e.getValue().path("mean").asDouble() - before.asDouble();
+            out.put(e.getKey(), delta);
+            if (delta < -threshold) {
+                drops.add(String.format("%s fell by %.4f against the %s (%s)", e.getKey(), -delta, label, other.id()));
+            }
+        });
+        return out;
+    }
+
+    private void alert(String id, String tenant, String dataset, List<String> drops) {
+        LOG.warnf("evaluation run %s of %s/%s regressed: %s", id, tenant, dataset, drops);
+        config.evals().alertWebhook().ifPresent(url -> {
+            ObjectNode body = JSON.createObjectNode()
+                    .put("runId", id)
+                    .put("tenant", tenant)
+                    .put("dataset", dataset)
+                    .put("regressed", true);
+            ArrayNode reasons = body.putArray("reasons");
+            drops.forEach(reasons::add);
+            try {
+                http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+            } catch (Exception e) {
+                LOG.warnf("regression alert for %s not delivered to %s: %s", id, url, e.getMessage());
+            }
+        });
+    }
+}
