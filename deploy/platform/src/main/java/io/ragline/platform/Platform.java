@@ -117,6 +117,16 @@ public final class Platform implements AutoCloseable {
         return "http://" + settings.host() + ":" + settings.servicePorts().get(service);
     }
 
+    /**
+     * Kills one service at once, as a crash would (no graceful shutdown, no offset commit), then starts it again and
+     * waits until it is ready: for fault tests.
+     */
+    public void crashAndRestart(String service) {
+        services.get(service).kill();
+        services.put(service, startService(service));
+        awaitReady(service, System.nanoTime());
+    }
+
     /** Time from start to each service's first UP readiness. */
     public Map<String, Duration> readyAfter() {
         return readyAfter;
@@ -282,6 +292,7 @@ public final class Platform implements AutoCloseable {
         // the gateway finds the retriever; GATEWAY_MODEL_* set by the user (the model server) is inherited as it is
         env.put("GATEWAY_RETRIEVER_URL", url("retriever"));
         env.put("AGENTS_REVIEW_RETRIEVER_URL", url("retriever"));
+        env.put("JUDGE_EVALS_GATEWAY_URL", url("gateway"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
         env.putAll(extraEnv.getOrDefault(service, Map.of()));

@@ -51,6 +51,7 @@ public final class Ragline {
             case "bench-webhook" -> WebhookBenchmark.run(settings, args);
             case "topics" -> topics(settings);
             case "keys" -> KeysCommand.run(settings, args);
+            case "judge" -> JudgeCommand.run(settings, args);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
             default -> {
@@ -169,6 +170,10 @@ public final class Ragline {
                             nDCG@10, Recall@10/100, MRR@10 per search mode
                   eval answers --dataset SQUAD_DIR [--qa FILE] [--limit N]
                             ask every question through POST /v1/chat; SQuAD exact match and token F1
+                  judge upload --name NAME FILE.jsonl|SQUAD_DIR    register a golden dataset with the judge
+                  judge run --dataset NAME [--limit N]
+                            run it now through the gateway's public API, with progress; prints the summary and the
+                            report URL (runs also happen nightly)
                   bench-chat [--clients 1,16] [--seconds 20]
                             gateway overhead over a stub model server: time to first token and total, p50/p99,
                             side by side with direct calls to the stub

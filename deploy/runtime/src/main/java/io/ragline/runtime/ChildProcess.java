@@ -128,6 +128,17 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process at once (SIGKILL), as a crash would: no shutdown hook runs. */
+    public void kill() {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         stop(Duration.ofSeconds(20));
