@@ -12,11 +12,9 @@ import io.ragline.agents.review.diff.Hunk;
 import io.ragline.model.Completion;
 import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
+import io.ragline.model.Prompts;
 import io.ragline.model.Task;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +29,7 @@ import java.util.Set;
 final class ModelReviewer {
 
     static final String PROMPT_VERSION = "review.v1";
-    static final String PROMPT = resource("prompts/review.v1.txt");
+    static final String PROMPT = Prompts.load(ModelReviewer.class, "prompts/review.v1.txt");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SEVERITIES = Set.of("critical", "major", "minor", "info");
 
@@ -95,7 +93,7 @@ final class ModelReviewer {
             written += c.completionTokens();
             JsonNode root;
             try {
-                root = JSON.readTree(strip(c.text()));
+                root = JSON.readTree(Prompts.unfenced(c.text()));
             } catch (IOException e) {
                 problem = "not JSON";
                 messages.add(dev.langchain4j.data.message.AiMessage.from(c.text()));
@@ -167,24 +165,5 @@ final class ModelReviewer {
             }
         }
         return out.toString();
-    }
-
-    private static String strip(String text) {
-        String t = text.strip();
-        if (t.startsWith("```")) {
-            t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
-        }
-        return t;
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = ModelReviewer.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -4,10 +4,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.ragline.model.Prompts;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +20,8 @@ import java.util.regex.Pattern;
 final class GroundedPrompt {
 
     static final String VERSION = "chat-system.v1";
-    static final String SYSTEM = resource("prompts/chat-system.v1.txt");
-    static final String REWRITE = resource("prompts/query-rewrite.v1.txt");
+    static final String SYSTEM = Prompts.load(GroundedPrompt.class, "prompts/chat-system.v1.txt");
+    static final String REWRITE = Prompts.load(GroundedPrompt.class, "prompts/query-rewrite.v1.txt");
 
     private static final Pattern TAG = Pattern.compile("(?i)<\\s*/?\\s*(source|sources|question)\\b");
     private static final Pattern CITE = Pattern.compile("\\[(\\d{1,3}(?:\\s*,\\s*\\d{1,3})*)]");
@@ -93,16 +90,5 @@ final class GroundedPrompt {
     /** Rough token count for budgets: about four characters per token in English. */
     static int tokens(String text) {
         return text == null ? 0 : (text.length() + 3) / 4;
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = GroundedPrompt.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -10,15 +10,13 @@ import io.ragline.gateway.problem.ProblemException;
 import io.ragline.model.Completion;
 import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
+import io.ragline.model.Prompts;
 import io.ragline.model.Task;
 import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,8 +36,8 @@ import java.util.regex.Pattern;
 public class CodeExplainer {
 
     static final int MAX_CODE_CHARS = 40_000;
-    static final String STEPS = resource("prompts/explain-steps.v1.txt");
-    static final String RISKS = resource("prompts/explain-risks.v1.txt");
+    static final String STEPS = Prompts.load(CodeExplainer.class, "prompts/explain-steps.v1.txt");
+    static final String RISKS = Prompts.load(CodeExplainer.class, "prompts/explain-risks.v1.txt");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DECLARATION = Pattern.compile(
@@ -195,7 +193,7 @@ public class CodeExplainer {
             }
             Completion c = models.complete(Task.EXPLAIN, ask, true);
             try {
-                JsonNode node = JSON.readTree(stripFences(c.text()));
+                JsonNode node = JSON.readTree(Prompts.unfenced(c.text()));
                 if (node != null && node.isObject() && node.has(required)) {
                     return new Answer(c, node);
                 }
@@ -205,14 +203,6 @@ public class CodeExplainer {
             }
         }
         throw new ModelUnavailableException("the model answered malformed JSON twice: " + problem, null);
-    }
-
-    static String stripFences(String text) {
-        String t = text.strip();
-        if (t.startsWith("```")) {
-            t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
-        }
-        return t;
     }
 
     static List<Declaration> outline(String code) {
@@ -339,16 +329,5 @@ public class CodeExplainer {
 
     private static long millis(long since) {
         return (System.nanoTime() - since) / 1_000_000;
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = CodeExplainer.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,0 +1,33 @@
+package io.ragline.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Versioned prompt files on the class path, and what model answers wrap around JSON. */
+public final class Prompts {
+
+    private Prompts() {}
+
+    /** The text of {@code name} (e.g. {@code prompts/review.v1.txt}) from {@code owner}'s class path, trimmed. */
+    public static String load(Class<?> owner, String name) {
+        try (InputStream in = owner.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON answer without the Markdown code fence some models put around it. */
+    public static String unfenced(String answer) {
+        String t = answer.strip();
+        if (t.startsWith("```")) {
+            t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
+        }
+        return t;
+    }
+}
