@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param conversationId conversation it belongs to (new or continued)
  * @param turn turn number within the conversation, from 1
+ * @param answerId the answer's id (its answer-produced event id): what feedback refers to
  * @param answer the text, citing sources as {@code [n]}
  * @param mode {@code generative}, {@code extractive} or {@code no_evidence}
  * @param notice why the answer is not generative (no model configured, model server unavailable, no evidence)
@@ -19,6 +20,7 @@ import java.util.List;
 public record ChatAnswer(
         String conversationId,
         int turn,
+        String answerId,
         String answer,
         String mode,
         String notice,

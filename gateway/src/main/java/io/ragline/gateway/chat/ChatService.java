@@ -201,6 +201,7 @@ public class ChatService {
         ChatAnswer answer = new ChatAnswer(
                 conversationId,
                 0,
+                null,
                 text,
                 mode,
                 notice,
@@ -229,6 +230,7 @@ public class ChatService {
         ChatAnswer stored = new ChatAnswer(
                 answer.conversationId(),
                 turn,
+                event.eventId(),
                 answer.answer(),
                 answer.mode(),
                 answer.notice(),

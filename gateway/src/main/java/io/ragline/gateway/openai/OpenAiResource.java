@@ -243,6 +243,7 @@ public class OpenAiResource {
                 .put("mode", answer.mode())
                 .put("notice", answer.notice())
                 .put("conversationId", answer.conversationId())
+                .put("answerId", answer.answerId())
                 .put("answeredBy", answer.model());
     }
 

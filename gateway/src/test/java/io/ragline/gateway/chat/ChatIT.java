@@ -345,4 +345,31 @@ class ChatIT {
         }
         return events;
     }
+
+    @Test
+    void feedbackOnAnAnswerIsStoredAndRefusedForUnknownAnswers() {
+        ChatStubs.model.script(r -> Reply.text("They share the partitions [1]."));
+        String answerId = chat("{\"message\":\"How do consumers share work?\"}")
+                .jsonPath()
+                .getString("answerId");
+        assertThat(answerId).isNotBlank();
+
+        given().contentType("application/json")
+                .body("{\"answerId\":\"" + answerId + "\",\"rating\":\"down\","
+                        + "\"correctedAnswer\":\"Each partition goes to one consumer of the group [1].\"}")
+                .post("/v1/feedback")
+                .then()
+                .statusCode(202);
+        given().contentType("application/json")
+                .body("{\"answerId\":\"" + answerId + "\",\"rating\":\"meh\"}")
+                .post("/v1/feedback")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("'up' or 'down'"));
+        given().contentType("application/json")
+                .body("{\"answerId\":\"no-such-answer\",\"rating\":\"up\"}")
+                .post("/v1/feedback")
+                .then()
+                .statusCode(404);
+    }
 }
