@@ -10,6 +10,31 @@ public interface JudgeConfig {
     /** Online scoring of produced answers. */
     Online online();
 
+    /** The model server for the LLM metrics (RAGAS faithfulness); unset: model-free scores only. */
+    Model model();
+
+    interface Model {
+
+        java.util.Optional<String> baseUrl();
+
+        java.util.Optional<String> apiKey();
+
+        @WithDefault("default")
+        String name();
+
+        /** Model name per task ({@code judge}). */
+        java.util.Map<String, String> tasks();
+
+        @WithDefault("120S")
+        java.time.Duration timeout();
+
+        @WithDefault("2")
+        int maxRetries();
+
+        @WithDefault("1024")
+        int maxTokens();
+    }
+
     /** Nightly quality runs. */
     Evals evals();
 

@@ -12,6 +12,10 @@ import io.ragline.contracts.answer.AnswerProduced;
 import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.judge.config.JudgeConfig;
 import io.ragline.judge.metrics.EmbeddingSupport;
+import io.ragline.judge.metrics.Faithfulness;
+import io.ragline.model.ModelServer;
+import io.ragline.model.ModelSettings;
+import io.ragline.model.ModelUnavailableException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -41,8 +45,9 @@ import org.jboss.logging.Logger;
  * ({@code ragline_judge_score{metric=...}}).
  *
  * <p>Scores without a model server: {@code embedding_support} (see {@link EmbeddingSupport}) and
- * {@code citation_validity} (the share of cited chunks that are among the retrieved passages). The RAGAS LLM metrics
- * need the model server and are not computed here yet; nothing is reported under their names.
+ * {@code citation_validity} (the share of cited chunks that are among the retrieved passages). With a model server
+ * ({@code judge.model.base-url}), also RAGAS {@code faithfulness} (method {@code llm}, with its prompt version); when
+ * that fails nothing is reported under its name.
  */
 @ApplicationScoped
 @Startup
@@ -68,6 +73,28 @@ public class AnswerJudge {
 
     private final EmbeddingModel embeddings = new BgeSmallEnV15QuantizedEmbeddingModel();
 
+    @Inject
+    ModelServer models;
+
+    /** The judge model server. */
+    @jakarta.enterprise.inject.Produces
+    @jakarta.inject.Singleton
+    static ModelServer modelServer(JudgeConfig config) {
+        JudgeConfig.Model m = config.model();
+        return new ModelServer(new ModelSettings(
+                m.baseUrl(),
+                m.apiKey(),
+                m.name(),
+                m.tasks(),
+                m.timeout(),
+                m.maxRetries(),
+                java.time.Duration.ofMillis(500),
+                m.maxTokens(),
+                0.0,
+                5,
+                java.time.Duration.ofSeconds(30)));
+    }
+
     /** Whether an event is in the sample: its id hashed to [0, 1) below the rate. */
     static boolean sampled(String eventId, double rate) {
         if (rate >= 1) {
@@ -90,11 +117,13 @@ public class AnswerJudge {
                 || !sampled(answer.eventId(), config.online().sampleRate())) {
             return;
         }
-        List<JudgementProduced.Score> scores = score(answer);
+        String[] judgeModel = {"none"};
+        List<JudgementProduced.Score> scores = score(answer, judgeModel);
         if (scores.isEmpty()) {
             return;
         }
-        JudgementProduced judgement = JudgementProduced.of(answer.tenant(), "answer", answer.eventId(), scores, "none");
+        JudgementProduced judgement =
+                JudgementProduced.of(answer.tenant(), "answer", answer.eventId(), scores, judgeModel[0]);
         if (!store(judgement)) {
             return; // judged before (a redelivery, another instance)
         }
@@ -115,7 +144,7 @@ public class AnswerJudge {
                 .atMost(Duration.ofSeconds(10));
     }
 
-    List<JudgementProduced.Score> score(AnswerProduced answer) {
+    List<JudgementProduced.Score> score(AnswerProduced answer, String[] judgeModel) {
         List<JudgementProduced.Score> scores = new ArrayList<>();
         List<String> contexts = answer.contexts().stream()
                 .map(AnswerProduced.RetrievedContext::text)
@@ -123,6 +152,18 @@ public class AnswerJudge {
         double support = EmbeddingSupport.score(embeddings, answer.answer(), contexts);
         if (!Double.isNaN(support)) {
             scores.add(new JudgementProduced.Score(EmbeddingSupport.METRIC, support, "embedding", null));
+        }
+        if (models.available() && !contexts.isEmpty()) {
+            try {
+                Faithfulness.Result f = Faithfulness.score(models, answer.question(), answer.answer(), contexts);
+                if (!Double.isNaN(f.value())) {
+                    scores.add(new JudgementProduced.Score(
+                            Faithfulness.METRIC, f.value(), "llm", Faithfulness.PROMPT_VERSION));
+                    judgeModel[0] = f.model();
+                }
+            } catch (ModelUnavailableException e) {
+                LOG.warnf("faithfulness of %s not judged: %s", answer.eventId(), e.getMessage());
+            }
         }
         if (!answer.citedChunkIds().isEmpty()) {
             Set<String> retrieved = new HashSet<>();
