@@ -51,11 +51,12 @@ public class ExportResource {
                 + " LEFT JOIN LATERAL (SELECT jsonb_agg(s) AS scores FROM jsonb_array_elements(j0.scores) s"
                 + " WHERE s ->> 'metric' = 'embedding_support') j ON true"
                 + " WHERE t.tenant = ?)"
-                + " SELECT question, corrected_answer, answer FROM rated WHERE corrected_answer IS NOT NULL"
+                + " SELECT question, chosen, rejected FROM (SELECT 0 AS kind, question, corrected_answer AS chosen,"
+                + " answer AS rejected FROM rated WHERE corrected_answer IS NOT NULL"
                 + " UNION ALL"
-                + " SELECT up.question, up.answer, down.answer FROM rated up JOIN rated down"
+                + " SELECT 1, up.question, up.answer, down.answer FROM rated up JOIN rated down"
                 + " ON lower(trim(up.question)) = lower(trim(down.question)) AND up.rating = 1 AND down.rating = -1"
-                + " AND up.answer <> down.answer WHERE coalesce(up.support, 1) >= ?";
+                + " AND up.answer <> down.answer WHERE coalesce(up.support, 1) >= ?) pairs ORDER BY kind, question, chosen";
         return stream(
                 sql,
                 tenant,
