@@ -122,7 +122,19 @@ class EventJsonTest {
                         "answer",
                         "e5",
                         List.of(new JudgementProduced.Score("embedding_support", 0.71, "embedding", null)),
-                        "none"));
+                        "none"),
+                new io.ragline.contracts.evaluation.EvaluationCompleted(
+                        1,
+                        "e12",
+                        "acme",
+                        t,
+                        "run-1",
+                        "handbook",
+                        "completed",
+                        Map.of("token_f1", 0.42),
+                        true,
+                        List.of("token_f1 fell by 0.1000 against the previous run (run-0)"),
+                        "/v1/evals/runs/run-1/report"));
     }
 
     @ParameterizedTest

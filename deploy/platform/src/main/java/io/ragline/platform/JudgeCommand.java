@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 /**
- * {@code ./ragline judge upload|run}: registers a golden dataset with the judge (a JSONL file, or a SQuAD-style folder
- * whose {@code qa.*.jsonl} are taken as they are) and runs it now, showing progress until the run is done, then the
+ * {@code ./ragline judge upload|run}: registers a golden dataset with the judge (a JSONL file, a SQuAD-style folder
+ * whose {@code qa.*.jsonl} are taken as they are, or a BEIR folder's judged queries) and runs it now, showing progress until the run is done, then the
  * summary and where the report is.
  */
 final class JudgeCommand {
@@ -102,15 +102,34 @@ final class JudgeCommand {
             return run.path("status").asText().equals("completed") ? 0 : 1;
         }
         System.err.println("""
-                usage: ./ragline judge upload --name NAME FILE.jsonl|SQUAD_DIR [--tenant T]
+                usage: ./ragline judge upload --name NAME FILE.jsonl|SQUAD_DIR|BEIR_DIR [--tenant T]
                        ./ragline judge run --dataset NAME [--limit N] [--tenant T]""");
         return 2;
     }
 
-    /** A JSONL file as it is, or every qa.*.jsonl of a SQuAD-style folder. */
+    /**
+     * A JSONL file as it is; every {@code qa.*.jsonl} of a SQuAD-style folder; or the judged queries of a BEIR folder
+     * (test split if it has one, else train) with their relevant documents.
+     */
     private static String jsonl(Path source) throws Exception {
         if (!Files.isDirectory(source)) {
             return Files.readString(source);
+        }
+        if (Files.exists(source.resolve("qrels"))) {
+            String split = Files.exists(source.resolve("qrels/test.tsv")) ? "test" : "train";
+            io.ragline.eval.Dataset beir = io.ragline.eval.Dataset.beir(source, split, null, null);
+            StringBuilder out = new StringBuilder();
+            beir.judgedQueries().forEach((id, question) -> {
+                ObjectNode line = JSON.createObjectNode().put("question", question);
+                var relevant = line.putArray("relevant_doc_ids");
+                beir.qrels().get(id).forEach((doc, grade) -> {
+                    if (grade > 0) {
+                        relevant.add(doc);
+                    }
+                });
+                out.append(line).append('\n');
+            });
+            return out.toString();
         }
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.list(source)) {

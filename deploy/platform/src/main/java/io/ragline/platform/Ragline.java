@@ -170,7 +170,7 @@ public final class Ragline {
                             nDCG@10, Recall@10/100, MRR@10 per search mode
                   eval answers --dataset SQUAD_DIR [--qa FILE] [--limit N]
                             ask every question through POST /v1/chat; SQuAD exact match and token F1
-                  judge upload --name NAME FILE.jsonl|SQUAD_DIR    register a golden dataset with the judge
+                  judge upload --name NAME FILE.jsonl|SQUAD_DIR|BEIR_DIR   register a golden dataset with the judge
                   judge run --dataset NAME [--limit N]
                             run it now through the gateway's public API, with progress; prints the summary and the
                             report URL (runs also happen nightly)

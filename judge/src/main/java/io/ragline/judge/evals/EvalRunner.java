@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.scheduler.Scheduled;
+import io.ragline.contracts.evaluation.EvaluationCompleted;
 import io.ragline.eval.AnswerMetrics;
 import io.ragline.eval.RetrievalMetrics;
 import io.ragline.judge.config.JudgeConfig;
 import io.ragline.judge.metrics.Rouge;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +33,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +42,8 @@ import org.jboss.logging.Logger;
  * ranked sources of the {@code retrieval} event are seen too), exactly as a user asks; answers are scored against the
  * reference (SQuAD exact match and F1, ROUGE-L) and sources against the relevant documents (Recall@5, MRR@10,
  * nDCG@10); each metric's mean gets a bootstrap 95 % interval; the run is compared with the previous run and the pinned
- * baseline, and a drop beyond the threshold marks it regressed and is announced.
+ * baseline, and a drop beyond the threshold marks it regressed; every finished run is published on {@code evals.completed}
+ * (the alert) and a regressed one is also POSTed to the alert webhook.
  */
 @ApplicationScoped
 public class EvalRunner {
@@ -51,6 +57,10 @@ public class EvalRunner {
 
     @Inject
     EvalStore store;
+
+    @Inject
+    @Channel("evals-completed")
+    MutinyEmitter<EvaluationCompleted> completed;
 
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "eval-runs");
@@ -125,12 +135,34 @@ public class EvalRunner {
             boolean regressed = !drops.isEmpty();
             store.finishRun(
                     id, "completed", summary, comparison, regressed, regressed ? String.join("; ", drops) : null);
+            java.util.Map<String, Double> means = new java.util.TreeMap<>();
+            summary.fields()
+                    .forEachRemaining(
+                            e -> means.put(e.getKey(), e.getValue().path("mean").asDouble()));
+            announce(EvaluationCompleted.of(tenant, id, dataset, "completed", means, regressed, drops));
             if (regressed) {
                 alert(id, tenant, dataset, drops);
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "evaluation run %s failed", id);
             store.finishRun(id, "failed", null, null, false, e.getMessage());
+            announce(EvaluationCompleted.of(
+                    tenant, id, dataset, "failed", java.util.Map.of(), false, List.of(String.valueOf(e.getMessage()))));
+        }
+    }
+
+    /** Publishes the run's outcome on {@code evals.completed}; a broker outage is logged, the run stays stored. */
+    private void announce(EvaluationCompleted event) {
+        try {
+            completed
+                    .sendMessage(Message.of(event)
+                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                    .withKey(event.partitionKey())
+                                    .build()))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            LOG.warnf("evaluation %s not announced: %s", event.runId(), e.getMessage());
         }
     }
 

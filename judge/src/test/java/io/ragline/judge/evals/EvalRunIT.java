@@ -93,6 +93,17 @@ class EvalRunIT {
         assertThat(bad.getString("reason")).contains("exact_match fell by 1.0000 against the previous run");
         assertThat(bad.getString("reason")).contains("against the baseline");
         assertThat(bad.getDouble("comparison.previous.token_f1")).isNegative();
+        var alert = io.ragline.runtime.testing.Topic.await(
+                io.ragline.runtime.testing.TestInfrastructure.kafka().bootstrapServers(),
+                "evals.completed",
+                r -> r.value().contains(badId),
+                Duration.ofSeconds(30));
+        var event = io.ragline.contracts.EventJson.fromJson(
+                alert.value(), io.ragline.contracts.evaluation.EvaluationCompleted.class);
+        assertThat(alert.key()).isEqualTo("default/" + dataset);
+        assertThat(event.regressed()).isTrue();
+        assertThat(event.means()).containsEntry("exact_match", 0.0);
+        assertThat(event.reasons()).anySatisfy(r -> assertThat(r).contains("exact_match fell by 1.0000"));
 
         String html = given().get("/v1/evals/runs/" + badId + "/report")
                 .then()
