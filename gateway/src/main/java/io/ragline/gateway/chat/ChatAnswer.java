@@ -12,6 +12,7 @@ import java.util.List;
  * @param mode {@code generative}, {@code extractive} or {@code no_evidence}
  * @param notice why the answer is not generative (no model configured, model server unavailable, no evidence)
  * @param model model that wrote it, {@code none} otherwise
+ * @param promptVersion version of the system prompt a generative answer was written with
  * @param query what was searched (the message, or its standalone rewrite in a follow-up)
  * @param citations the sources the answer cites, by number
  * @param usage tokens spent on the model server
@@ -25,6 +26,7 @@ public record ChatAnswer(
         String mode,
         String notice,
         String model,
+        String promptVersion,
         String query,
         List<Citation> citations,
         Usage usage,

@@ -85,6 +85,7 @@ class ChatIT {
                 .statusCode(200)
                 .body("mode", equalTo("generative"))
                 .body("model", equalTo("base-model"))
+                .body("promptVersion", equalTo("chat-system.v1"))
                 .body("turn", equalTo(1))
                 .body("citations.size()", equalTo(2))
                 .body("citations[0].n", equalTo(1))

@@ -107,14 +107,25 @@ public class EvalRunner {
     private void run(String id, String tenant, String dataset, List<EvalStore.Item> items) {
         try {
             Map<String, List<Double>> values = new TreeMap<>();
+            ObjectNode metadata = JSON.createObjectNode();
+            ObjectNode models = metadata.putObject("models");
+            ObjectNode modes = metadata.putObject("modes");
+            ObjectNode prompts = metadata.putObject("promptVersions");
+            metadata.set("index", store.index(tenant));
+            metadata.put("gateway", config.evals().gatewayUrl());
             for (EvalStore.Item item : items) {
-                EvalStore.Result r = ask(tenant, item);
+                Asked asked = ask(tenant, item);
+                EvalStore.Result r = asked.result();
+                count(models, asked.model());
+                count(modes, r.mode());
+                count(prompts, asked.promptVersion());
                 store.saveResult(id, r);
                 r.scores()
                         .fields()
                         .forEachRemaining(e -> values.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                                 .add(e.getValue().asDouble()));
             }
+            store.saveMetadata(id, metadata);
             ObjectNode summary = summary(values);
             ObjectNode comparison = JSON.createObjectNode();
             List<String> drops = new ArrayList<>();
@@ -166,8 +177,17 @@ public class EvalRunner {
         }
     }
 
+    /** A scored answer and what produced it. */
+    record Asked(EvalStore.Result result, String model, String promptVersion) {}
+
+    private static void count(ObjectNode counts, String key) {
+        if (key != null && !key.isBlank()) {
+            counts.put(key, counts.path(key).asInt(0) + 1);
+        }
+    }
+
     /** One question through the gateway, scored. */
-    EvalStore.Result ask(String tenant, EvalStore.Item item) {
+    Asked ask(String tenant, EvalStore.Item item) {
         ObjectNode body =
                 JSON.createObjectNode().put("message", item.question()).put("stream", true);
         HttpRequest.Builder request = HttpRequest.newBuilder(
@@ -226,13 +246,17 @@ public class EvalRunner {
             scores.put("mrr_at_10", RetrievalMetrics.reciprocalRank(ranking, relevant, 10));
             scores.put("ndcg_at_10", RetrievalMetrics.ndcg(ranking, relevant, 10));
         }
-        return new EvalStore.Result(
+        EvalStore.Result result = new EvalStore.Result(
                 item.ordinal(),
                 item.question(),
                 answer != null ? answer : "(no answer: " + error + ")",
                 done == null ? "error" : done.path("mode").asText(),
                 scores,
                 sources);
+        return new Asked(
+                result,
+                done == null ? null : done.path("model").asText(null),
+                done == null ? null : done.path("promptVersion").asText(null));
     }
 
     /** Mean and bootstrap 95 % interval per metric (fixed seed: the same results give the same interval). */

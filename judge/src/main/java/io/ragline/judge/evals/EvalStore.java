@@ -37,7 +37,8 @@ public class EvalStore {
             boolean regressed,
             String reason,
             Instant startedAt,
-            Instant finishedAt) {}
+            Instant finishedAt,
+            JsonNode metadata) {}
 
     /** One question's outcome in a run. */
     public record Result(int ordinal, String question, String answer, String mode, JsonNode scores, JsonNode sources) {}
@@ -137,6 +138,26 @@ public class EvalStore {
         update("UPDATE eval_runs SET done = done + 1 WHERE id = ?", runId);
     }
 
+    /** The run's metadata: models, prompt versions, modes, index. */
+    public void saveMetadata(String id, JsonNode metadata) {
+        update("UPDATE eval_runs SET metadata = ?::jsonb WHERE id = ?", metadata.toString(), id);
+    }
+
+    /** The tenant's index as the ingest service recorded it: versions, embedding models, chunks. */
+    public com.fasterxml.jackson.databind.node.ObjectNode index(String tenant) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+        query(
+                "SELECT coalesce(jsonb_agg(DISTINCT index_version), '[]'), coalesce(jsonb_agg(DISTINCT embedding_model),"
+                        + " '[]'), count(*) FROM chunks WHERE tenant = ?",
+                rs -> {
+                    out.set("indexVersions", JSON.readTree(rs.getString(1)));
+                    out.set("embeddingModels", JSON.readTree(rs.getString(2)));
+                    out.put("chunks", rs.getLong(3));
+                },
+                tenant);
+        return out;
+    }
+
     public void finishRun(
             String id, String status, JsonNode summary, JsonNode comparison, boolean regressed, String reason) {
         update(
@@ -199,7 +220,7 @@ public class EvalStore {
         List<Run> out = new ArrayList<>();
         query(
                 "SELECT id, tenant, dataset, status, trigger, items, done, summary::text, comparison::text, regressed,"
-                        + " reason, started_at, finished_at FROM eval_runs " + where,
+                        + " reason, started_at, finished_at, metadata::text FROM eval_runs " + where,
                 rs -> {
                     Timestamp finished = rs.getTimestamp(13);
                     out.add(new Run(
@@ -215,7 +236,8 @@ public class EvalStore {
                             rs.getBoolean(10),
                             rs.getString(11),
                             rs.getTimestamp(12).toInstant(),
-                            finished == null ? null : finished.toInstant()));
+                            finished == null ? null : finished.toInstant(),
+                            rs.getString(14) == null ? null : JSON.readTree(rs.getString(14))));
                 },
                 params);
         return out;

@@ -38,6 +38,22 @@ final class Report {
                 .append(" of ")
                 .append(run.items())
                 .append(" questions.</p>");
+        if (run.metadata() != null) {
+            JsonNode m = run.metadata();
+            h.append("<p id=\"metadata\">Answered by ")
+                    .append(esc(m.path("models").toString()))
+                    .append(", modes ")
+                    .append(esc(m.path("modes").toString()))
+                    .append(", prompts ")
+                    .append(esc(m.path("promptVersions").toString()))
+                    .append("; index versions ")
+                    .append(esc(m.path("index").path("indexVersions").toString()))
+                    .append(", embedding models ")
+                    .append(esc(m.path("index").path("embeddingModels").toString()))
+                    .append(", ")
+                    .append(m.path("index").path("chunks").asLong())
+                    .append(" chunks.</p>");
+        }
         if (run.regressed()) {
             h.append("<p class=\"bad\" id=\"regressed\"><strong>Regressed:</strong> ")
                     .append(esc(run.reason()))

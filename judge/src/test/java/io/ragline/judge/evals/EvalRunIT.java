@@ -90,6 +90,9 @@ class EvalRunIT {
         JsonPath bad = awaitRun(badId);
         assertThat(bad.getString("status")).isEqualTo("completed");
         assertThat(bad.getBoolean("regressed")).isTrue();
+        assertThat(bad.getInt("metadata.models.none")).isEqualTo(4);
+        assertThat(bad.getInt("metadata.modes.extractive")).isEqualTo(4);
+        assertThat(bad.getLong("metadata.index.chunks")).isGreaterThanOrEqualTo(0);
         assertThat(bad.getString("reason")).contains("exact_match fell by 1.0000 against the previous run");
         assertThat(bad.getString("reason")).contains("against the baseline");
         assertThat(bad.getDouble("comparison.previous.token_f1")).isNegative();
@@ -113,6 +116,7 @@ class EvalRunIT {
                 .asString();
         assertThat(html)
                 .contains("id=\"regressed\"")
+                .contains("id=\"metadata\"")
                 .contains("<svg")
                 .contains("data-metric=\"exact_match\"")
                 .contains("I think it is unknown")

@@ -54,7 +54,8 @@ public class StubGateway implements QuarkusTestResourceLifecycleManager {
                         .put("conversationId", "c")
                         .put("turn", 1)
                         .put("answer", answer)
-                        .put("mode", "extractive");
+                        .put("mode", "extractive")
+                        .put("model", "none");
                 done.putArray("citations").add(source);
                 exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
                 exchange.sendResponseHeaders(200, 0);
