@@ -45,6 +45,7 @@ public class ReviewConsumer {
     @Blocking
     public void onRequest(String json) {
         ReviewRequested request = EventJson.fromJson(json, ReviewRequested.class);
+        long started = System.nanoTime();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -63,21 +64,7 @@ public class ReviewConsumer {
                 sleep(Duration.ofSeconds(2L * attempt));
             }
         }
-        publish(ReviewCompleted.of(
-                request.tenant(),
-                request.eventId(),
-                request.repository(),
-                request.pullNumber(),
-                request.headSha(),
-                ReviewCompleted.Outcome.FAILED,
-                "none",
-                "none",
-                java.util.List.of(),
-                java.util.List.of(),
-                false,
-                null,
-                0,
-                null));
+        publish(ReviewService.withoutReview(request, ReviewCompleted.Outcome.FAILED, started));
         throw last; // to the dead-letter topic, with the reason
     }
 

@@ -69,55 +69,26 @@ public class ReviewService {
         Optional<String> done = store.claim(repo, number, request.headSha(), request.tenant(), request.eventId());
         if (done.isPresent()) {
             LOG.infof("%s#%d at %s already %s", repo, number, request.headSha(), done.get());
-            return completed(
-                    request,
-                    ReviewCompleted.Outcome.DUPLICATE,
-                    "none",
-                    "none",
-                    List.of(),
-                    List.of(),
-                    false,
-                    null,
-                    t0,
-                    TokenUsage.NONE);
+            return withoutReview(request, ReviewCompleted.Outcome.DUPLICATE, t0);
         }
         GitHubClient gh = github.forRequest(request);
         GitHubClient.PullRequest pr = gh.pullRequest(repo, number);
         if (!pr.headSha().equals(request.headSha())) {
             store.finish(repo, number, request.headSha(), "superseded", null, null, "head is now " + pr.headSha());
-            return completed(
-                    request,
-                    ReviewCompleted.Outcome.SUPERSEDED,
-                    "none",
-                    "none",
-                    List.of(),
-                    List.of(),
-                    false,
-                    null,
-                    t0,
-                    TokenUsage.NONE);
+            return withoutReview(request, ReviewCompleted.Outcome.SUPERSEDED, t0);
         }
         String marker = marker(request.headSha());
         if (gh.reviewBodies(repo, number).stream().anyMatch(b -> b.contains(marker))) {
             store.finish(repo, number, request.headSha(), "posted", null, null, "found on GitHub");
-            return completed(
-                    request,
-                    ReviewCompleted.Outcome.DUPLICATE,
-                    "none",
-                    "none",
-                    List.of(),
-                    List.of(),
-                    false,
-                    null,
-                    t0,
-                    TokenUsage.NONE);
+            return withoutReview(request, ReviewCompleted.Outcome.DUPLICATE, t0);
         }
 
         AgentsConfig.Review defaults = config.review();
+        RepositorySettings serviceDefaults =
+                RepositorySettings.defaults(defaults.maxFindings(), defaults.severityFloor());
         RepositorySettings settings = gh.content(repo, defaults.configPath(), request.headSha())
-                .map(yaml -> RepositorySettings.parse(
-                        yaml, RepositorySettings.defaults(defaults.maxFindings(), defaults.severityFloor())))
-                .orElse(RepositorySettings.defaults(defaults.maxFindings(), defaults.severityFloor()));
+                .map(yaml -> RepositorySettings.parse(yaml, serviceDefaults))
+                .orElse(serviceDefaults);
         List<FileDiff> files = new ArrayList<>();
         for (GitHubClient.ChangedFile f : gh.files(repo, number)) {
             FileDiff d = UnifiedDiff.parsePatch(f.filename(), f.status(), f.patch());
@@ -299,6 +270,11 @@ public class ReviewService {
             s.append("\n").append(settings.problem()).append("; the defaults were used.\n");
         }
         return s.append('\n').append(marker).toString();
+    }
+
+    /** The outcome of a request that posted nothing (duplicate, superseded, failed). */
+    static ReviewCompleted withoutReview(ReviewRequested r, ReviewCompleted.Outcome outcome, long t0) {
+        return completed(r, outcome, "none", "none", List.of(), List.of(), false, null, t0, TokenUsage.NONE);
     }
 
     private static ReviewCompleted completed(

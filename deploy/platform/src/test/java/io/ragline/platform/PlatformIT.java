@@ -3,7 +3,6 @@ package io.ragline.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ragline.runtime.Home;
-import io.ragline.runtime.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,9 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +36,7 @@ class PlatformIT {
 
     @Test
     void aDocumentTravelsFromGatewayThroughKafkaToIngestAndSurvivesARestart() throws Exception {
-        Settings settings = Settings.from(Home.locate(), freePorts());
+        Settings settings = Settings.from(Home.locate(), FreePorts.settings(data.resolve("data")));
         String id = "e2e-" + UUID.randomUUID();
         List<Long> pids;
 
@@ -140,18 +137,6 @@ class PlatformIT {
         try (Platform again = new Platform(settings).start(line -> {})) {
             assertThat(awaitStatus(again.url("gateway"), id, "indexed")).contains("Travel policy");
         }
-    }
-
-    private Map<String, String> freePorts() {
-        Map<String, String> env = new HashMap<>();
-        env.put("RAGLINE_DATA_DIR", data.resolve("data").toString());
-        for (String service : Settings.SERVICES) {
-            env.put("RAGLINE_" + service.toUpperCase() + "_PORT", Integer.toString(Ports.freePort()));
-        }
-        env.put("RAGLINE_KAFKA_PORT", Integer.toString(Ports.freePort()));
-        env.put("RAGLINE_KAFKA_CONTROLLER_PORT", Integer.toString(Ports.freePort()));
-        env.put("RAGLINE_DB_PORT", Integer.toString(Ports.freePort()));
-        return env;
     }
 
     private String awaitStatus(String gateway, String id, String status) throws Exception {

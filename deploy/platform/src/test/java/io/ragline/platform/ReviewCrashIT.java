@@ -12,7 +12,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.runtime.Home;
-import io.ragline.runtime.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -53,7 +51,7 @@ class ReviewCrashIT {
                 ? ScriptedModelServer.Reply.text("{\"findings\":[]}").delayed(Duration.ofSeconds(20))
                 : ScriptedModelServer.Reply.text("{\"findings\":[]}"))) {
             stubPullRequest(github, repo, sha);
-            Map<String, String> env = freePorts();
+            Map<String, String> env = FreePorts.settings(data.resolve("data"));
             Settings settings = Settings.from(Home.locate(), env);
             try (Platform platform = new Platform(settings)
                     .withEnv("gateway", "GATEWAY_GITHUB_WEBHOOK_SECRET", SECRET)
@@ -135,17 +133,5 @@ class ReviewCrashIT {
             Thread.sleep(200);
         }
         throw new AssertionError(failure + " within " + limit.toSeconds() + " s");
-    }
-
-    private Map<String, String> freePorts() {
-        Map<String, String> env = new HashMap<>();
-        env.put("RAGLINE_DATA_DIR", data.resolve("data").toString());
-        for (String service : Settings.SERVICES) {
-            env.put("RAGLINE_" + service.toUpperCase() + "_PORT", Integer.toString(Ports.freePort()));
-        }
-        env.put("RAGLINE_KAFKA_PORT", Integer.toString(Ports.freePort()));
-        env.put("RAGLINE_KAFKA_CONTROLLER_PORT", Integer.toString(Ports.freePort()));
-        env.put("RAGLINE_DB_PORT", Integer.toString(Ports.freePort()));
-        return env;
     }
 }
