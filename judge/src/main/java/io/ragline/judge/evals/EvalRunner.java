@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.store.embedding.CosineSimilarity;
 import io.quarkus.scheduler.Scheduled;
 import io.ragline.contracts.evaluation.EvaluationCompleted;
 import io.ragline.eval.AnswerMetrics;
 import io.ragline.eval.RetrievalMetrics;
 import io.ragline.judge.config.JudgeConfig;
+import io.ragline.judge.metrics.EmbeddingSupport;
+import io.ragline.judge.metrics.LlmMetrics;
 import io.ragline.judge.metrics.Rouge;
+import io.ragline.model.ModelServer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
@@ -40,8 +45,9 @@ import org.jboss.logging.Logger;
 /**
  * Quality runs: every golden question is asked through the gateway's public {@code POST /v1/chat} (streamed, so the
  * ranked sources of the {@code retrieval} event are seen too), exactly as a user asks; answers are scored against the
- * reference (SQuAD exact match and F1, ROUGE-L) and sources against the relevant documents (Recall@5, MRR@10,
- * nDCG@10); each metric's mean gets a bootstrap 95 % interval; the run is compared with the previous run and the pinned
+ * reference (SQuAD exact match and F1, ROUGE-L, embedding similarity), against the passages it rests on
+ * ({@code embedding_support}; with a judge model the RAGAS faithfulness, answer relevancy, context precision and
+ * context recall) and sources against the relevant documents (Recall@5, MRR@10, nDCG@10); each metric's mean gets a bootstrap 95 % interval; the run is compared with the previous run and the pinned
  * baseline, and a drop beyond the threshold marks it regressed; every finished run is published on {@code evals.completed}
  * (the alert) and a regressed one is also POSTed to the alert webhook.
  */
@@ -54,6 +60,12 @@ public class EvalRunner {
 
     @Inject
     JudgeConfig config;
+
+    @Inject
+    ModelServer models;
+
+    @Inject
+    EmbeddingModel embeddings;
 
     @Inject
     EvalStore store;
@@ -111,6 +123,7 @@ public class EvalRunner {
             ObjectNode models = metadata.putObject("models");
             ObjectNode modes = metadata.putObject("modes");
             ObjectNode prompts = metadata.putObject("promptVersions");
+            ObjectNode judges = metadata.putObject("judgeModels");
             metadata.set("index", store.index(tenant));
             metadata.put("gateway", config.evals().gatewayUrl());
             for (EvalStore.Item item : items) {
@@ -119,6 +132,7 @@ public class EvalRunner {
                 count(models, asked.model());
                 count(modes, r.mode());
                 count(prompts, asked.promptVersion());
+                count(judges, asked.judgeModel());
                 store.saveResult(id, r);
                 r.scores()
                         .fields()
@@ -178,7 +192,7 @@ public class EvalRunner {
     }
 
     /** A scored answer and what produced it. */
-    record Asked(EvalStore.Result result, String model, String promptVersion) {}
+    record Asked(EvalStore.Result result, String model, String promptVersion, String judgeModel) {}
 
     private static void count(ObjectNode counts, String key) {
         if (key != null && !key.isBlank()) {
@@ -246,6 +260,7 @@ public class EvalRunner {
             scores.put("mrr_at_10", RetrievalMetrics.reciprocalRank(ranking, relevant, 10));
             scores.put("ndcg_at_10", RetrievalMetrics.ndcg(ranking, relevant, 10));
         }
+        String judgeModel = answer == null ? null : judge(tenant, item, plain, sources, scores);
         EvalStore.Result result = new EvalStore.Result(
                 item.ordinal(),
                 item.question(),
@@ -256,7 +271,41 @@ public class EvalRunner {
         return new Asked(
                 result,
                 done == null ? null : done.path("model").asText(null),
-                done == null ? null : done.path("promptVersion").asText(null));
+                done == null ? null : done.path("promptVersion").asText(null),
+                judgeModel);
+    }
+
+    /**
+     * Scores an answer against its sources: {@code semantic_similarity} to the reference and {@code embedding_support}
+     * with the in-process embedding model, and with a judge model the RAGAS metrics (see {@link LlmMetrics}) over the
+     * full text of the passages the gateway retrieved. Returns the judge model that answered, if any.
+     */
+    private String judge(String tenant, EvalStore.Item item, String answer, ArrayNode sources, ObjectNode scores) {
+        List<String> ids = new ArrayList<>();
+        sources.forEach(s -> ids.add(s.path("chunkId").asText()));
+        Map<String, String> texts = store.chunkTexts(tenant, ids);
+        List<String> contexts = new ArrayList<>();
+        sources.forEach(s -> contexts.add(
+                texts.getOrDefault(s.path("chunkId").asText(), s.path("snippet").asText())));
+        String reference = item.referenceAnswer();
+        if (reference != null && !reference.isBlank() && !answer.isBlank()) {
+            scores.put(
+                    "semantic_similarity",
+                    CosineSimilarity.between(
+                            embeddings.embed(answer).content(),
+                            embeddings.embed(reference).content()));
+        }
+        double support = EmbeddingSupport.score(embeddings, answer, contexts);
+        if (!Double.isNaN(support)) {
+            scores.put(EmbeddingSupport.METRIC, support);
+        }
+        if (!models.available()) {
+            return null;
+        }
+        LlmMetrics.Scored llm = LlmMetrics.score(models, embeddings, item.question(), answer, contexts, reference);
+        llm.scores().forEach(s -> scores.put(s.metric(), s.value()));
+        llm.failures().forEach(f -> LOG.warnf("question %d not judged on %s", item.ordinal(), f));
+        return llm.model();
     }
 
     /** Mean and bootstrap 95 % interval per metric (fixed seed: the same results give the same interval). */

@@ -2,7 +2,6 @@ package io.ragline.judge.online;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +11,8 @@ import io.ragline.contracts.answer.AnswerProduced;
 import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.judge.config.JudgeConfig;
 import io.ragline.judge.metrics.EmbeddingSupport;
-import io.ragline.judge.metrics.Faithfulness;
+import io.ragline.judge.metrics.LlmMetrics;
 import io.ragline.model.ModelServer;
-import io.ragline.model.ModelSettings;
-import io.ragline.model.ModelUnavailableException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -46,8 +43,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Scores without a model server: {@code embedding_support} (see {@link EmbeddingSupport}) and
  * {@code citation_validity} (the share of cited chunks that are among the retrieved passages). With a model server
- * ({@code judge.model.base-url}), also RAGAS {@code faithfulness} (method {@code llm}, with its prompt version); when
- * that fails nothing is reported under its name.
+ * ({@code judge.model.base-url}), also the RAGAS metrics that need no reference answer (see {@link LlmMetrics}):
+ * {@code faithfulness}, {@code answer_relevancy} and {@code context_utilization}, each with method {@code llm} and its
+ * prompt version; a metric the model fails on is left out, never replaced under its name.
  */
 @ApplicationScoped
 @Startup
@@ -71,29 +69,11 @@ public class AnswerJudge {
     @Channel(OUT)
     MutinyEmitter<JudgementProduced> judgements;
 
-    private final EmbeddingModel embeddings = new BgeSmallEnV15QuantizedEmbeddingModel();
+    @Inject
+    EmbeddingModel embeddings;
 
     @Inject
     ModelServer models;
-
-    /** The judge model server. */
-    @jakarta.enterprise.inject.Produces
-    @jakarta.inject.Singleton
-    static ModelServer modelServer(JudgeConfig config) {
-        JudgeConfig.Model m = config.model();
-        return new ModelServer(new ModelSettings(
-                m.baseUrl(),
-                m.apiKey(),
-                m.name(),
-                m.tasks(),
-                m.timeout(),
-                m.maxRetries(),
-                java.time.Duration.ofMillis(500),
-                m.maxTokens(),
-                0.0,
-                5,
-                java.time.Duration.ofSeconds(30)));
-    }
 
     /** Whether an event is in the sample: its id hashed to [0, 1) below the rate. */
     static boolean sampled(String eventId, double rate) {
@@ -153,17 +133,14 @@ public class AnswerJudge {
         if (!Double.isNaN(support)) {
             scores.add(new JudgementProduced.Score(EmbeddingSupport.METRIC, support, "embedding", null));
         }
-        if (models.available() && !contexts.isEmpty()) {
-            try {
-                Faithfulness.Result f = Faithfulness.score(models, answer.question(), answer.answer(), contexts);
-                if (!Double.isNaN(f.value())) {
-                    scores.add(new JudgementProduced.Score(
-                            Faithfulness.METRIC, f.value(), "llm", Faithfulness.PROMPT_VERSION));
-                    judgeModel[0] = f.model();
-                }
-            } catch (ModelUnavailableException e) {
-                LOG.warnf("faithfulness of %s not judged: %s", answer.eventId(), e.getMessage());
+        if (models.available()) {
+            LlmMetrics.Scored llm =
+                    LlmMetrics.score(models, embeddings, answer.question(), answer.answer(), contexts, null);
+            scores.addAll(llm.scores());
+            if (llm.model() != null) {
+                judgeModel[0] = llm.model();
             }
+            llm.failures().forEach(f -> LOG.warnf("answer %s not judged on %s", answer.eventId(), f));
         }
         if (!answer.citedChunkIds().isEmpty()) {
             Set<String> retrieved = new HashSet<>();

@@ -3,13 +3,9 @@ package io.ragline.judge.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ragline.model.ModelServer;
-import io.ragline.model.ModelSettings;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +34,7 @@ class FaithfulnessTest {
                         + "{\"statement\": \"Einstein was born on 20th March 1879.\", \"reason\": \"14 March\","
                         + " \"verdict\": 0}]}\n```");
         })) {
-            ModelServer models = new ModelServer(new ModelSettings(
-                    Optional.of(stub.baseUrl()),
-                    Optional.empty(),
-                    "judge-model",
-                    Map.of(),
-                    Duration.ofSeconds(5),
-                    0,
-                    Duration.ofMillis(10),
-                    512,
-                    0.0,
-                    100,
-                    Duration.ofSeconds(30)));
+            ModelServer models = JudgeModels.at(stub);
 
             Faithfulness.Result r = Faithfulness.score(
                     models,

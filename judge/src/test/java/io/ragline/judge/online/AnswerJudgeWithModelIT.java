@@ -1,6 +1,7 @@
 package io.ragline.judge.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** With a judge model configured, sampled answers also get RAGAS faithfulness, labelled as an LLM metric. */
+/**
+ * With a judge model configured, sampled answers also get the RAGAS metrics that need no reference (faithfulness,
+ * answer relevancy, context utilization), each labelled as an LLM metric with its prompt version.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
@@ -24,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class AnswerJudgeWithModelIT {
 
     @Test
-    void faithfulnessIsReportedWithItsMethodPromptVersionAndModel() {
+    void ragasMetricsAreReportedWithTheirMethodPromptVersionAndModel() {
         AnswerProduced answer = AnswerProduced.of(
                 "default",
                 "conv-9",
@@ -52,7 +56,12 @@ class AnswerJudgeWithModelIT {
         assertThat(j.judgeModel()).isEqualTo("judge-lora");
         assertThat(j.scores())
                 .extracting(JudgementProduced.Score::metric)
-                .containsExactlyInAnyOrder("embedding_support", "faithfulness", "citation_validity");
+                .containsExactlyInAnyOrder(
+                        "embedding_support",
+                        "faithfulness",
+                        "answer_relevancy",
+                        "context_utilization",
+                        "citation_validity");
         JudgementProduced.Score f = j.scores().stream()
                 .filter(s -> s.metric().equals("faithfulness"))
                 .findFirst()
@@ -60,6 +69,22 @@ class AnswerJudgeWithModelIT {
         assertThat(f.value()).isEqualTo(1.0);
         assertThat(f.method()).isEqualTo("llm");
         assertThat(f.promptVersion()).isEqualTo("faithfulness.v1");
-        assertThat(JudgeModel.model.requests()).hasSize(2);
+        JudgementProduced.Score utilization = j.scores().stream()
+                .filter(s -> s.metric().equals("context_utilization"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(utilization.value()).as("the one passage was useful").isCloseTo(1.0, within(1e-9));
+        assertThat(utilization.promptVersion()).isEqualTo("context-precision.v1");
+        assertThat(j.scores())
+                .filteredOn(s -> s.metric().equals("answer_relevancy"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.value()).isBetween(0.5, 1.0));
+        assertThat(j.scores())
+                .extracting(JudgementProduced.Score::metric)
+                .as("no reference answer online, so no context recall")
+                .doesNotContain("context_recall", "context_precision");
+        assertThat(JudgeModel.model.requests())
+                .as("statements, verdicts, passage verdicts, questions")
+                .hasSize(4);
     }
 }
