@@ -92,7 +92,8 @@ class EventJsonTest {
                         ReviewCompleted.Outcome.POSTED,
                         "model",
                         "qwen2.5-coder",
-                        List.of(new Finding("src/A.java", 10, "RIGHT", "major", "bug", "NPE", "check null")),
+                        List.of(new Finding(
+                                "src/A.java", 10, "RIGHT", "major", "bug", "NPE", "check null", "model", ">+a.b();\n")),
                         List.of("package-lock.json: lock file"),
                         false,
                         "https://example.invalid/review/1",
@@ -171,6 +172,22 @@ class EventJsonTest {
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("DocumentDeleted")
                 .hasMessageContaining("documentId is required");
+    }
+
+    @Test
+    void aReviewFindingWrittenBeforeSourceAndExcerptStillReads() {
+        String json = "{\"schemaVersion\":1,\"eventId\":\"e\",\"tenant\":\"acme\",\"occurredAt\":"
+                + "\"2026-01-01T00:00:00Z\",\"requestEventId\":\"r\",\"repository\":\"o/r\",\"pullNumber\":1,"
+                + "\"headSha\":\"abc\",\"outcome\":\"POSTED\",\"mode\":\"model\",\"findings\":[{\"path\":\"A.java\","
+                + "\"line\":3,\"side\":\"RIGHT\",\"severity\":\"major\",\"category\":\"bug\",\"message\":\"NPE\"}]}";
+
+        ReviewCompleted r = EventJson.fromJson(json, ReviewCompleted.class);
+
+        assertThat(r.findings()).singleElement().satisfies(f -> {
+            assertThat(f.message()).isEqualTo("NPE");
+            assertThat(f.source()).isNull();
+            assertThat(f.excerpt()).isNull();
+        });
     }
 
     @Test

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
 public class ReviewService {
 
     private static final Logger LOG = Logger.getLogger(ReviewService.class);
+    /** Diff lines either side of a finding in the excerpt the judge checks it against. */
+    static final int EXCERPT_LINES = 6;
 
     @Inject
     AgentsConfig config;
@@ -146,12 +149,27 @@ public class ReviewService {
         String body = summary(mode, model, posted, findings.size(), plan, settings, partialReason, dropped, marker);
         String url = gh.createReview(repo, number, request.headSha(), body, comments);
         store.finish(repo, number, request.headSha(), "posted", url, posted.size(), partialReason);
+        Map<String, FileDiff> byPath = new HashMap<>();
+        reviewed.forEach(f -> byPath.put(f.path(), f));
         return completed(
                 request,
                 ReviewCompleted.Outcome.POSTED,
                 mode,
                 model,
-                posted,
+                posted.stream()
+                        .map(f -> new ReviewCompleted.Finding(
+                                f.path(),
+                                f.line(),
+                                f.side(),
+                                f.severity(),
+                                f.category(),
+                                f.message(),
+                                f.suggestion(),
+                                f.source(),
+                                byPath.containsKey(f.path())
+                                        ? byPath.get(f.path()).excerpt(f.line(), f.side(), EXCERPT_LINES)
+                                        : null))
+                        .toList(),
                 plan.skipped().stream().map(s -> s.path() + ": " + s.reason()).toList(),
                 partial,
                 url,
@@ -282,7 +300,7 @@ public class ReviewService {
             ReviewCompleted.Outcome outcome,
             String mode,
             String model,
-            List<Finding> findings,
+            List<ReviewCompleted.Finding> findings,
             List<String> skipped,
             boolean partial,
             String url,
@@ -297,10 +315,7 @@ public class ReviewService {
                 outcome,
                 mode,
                 model,
-                findings.stream()
-                        .map(f -> new ReviewCompleted.Finding(
-                                f.path(), f.line(), f.side(), f.severity(), f.category(), f.message(), f.suggestion()))
-                        .toList(),
+                findings,
                 skipped,
                 partial,
                 url,

@@ -128,6 +128,11 @@ class ReviewIT {
         assertThat(done.reviewUrl()).endsWith("#review-99");
         assertThat(done.filesSkipped()).containsExactly("package-lock.json: lock file");
         assertThat(done.usage().totalTokens()).isPositive();
+        assertThat(done.findings())
+                .filteredOn(f -> f.line() == 15 && "model".equals(f.source()))
+                .singleElement()
+                .as("the judge gets the lines the finding is about")
+                .satisfies(f -> assertThat(f.excerpt()).contains(">+"));
         assertThat(calls.get()).as("malformed answer asked for again").isEqualTo(2);
         assertThat(ReviewStubs.model.requests().stream().map(r -> r.model())).contains("review-lora");
         assertThat(ReviewStubs.model.requests().get(0).user())

@@ -102,7 +102,18 @@ public record ReviewCompleted(
      *
      * @param side {@code RIGHT} (added/context line) or {@code LEFT} (removed line)
      * @param severity {@code info}, {@code minor}, {@code major}, {@code critical}
+     * @param source {@code model} or {@code check} (deterministic); added in v1, null in older events
+     * @param excerpt the diff lines around the finding in unified format (the line itself marked {@code >}), what the
+     *     judge checks the finding against; added in v1, null in older events
      */
     public record Finding(
-            String path, int line, String side, String severity, String category, String message, String suggestion) {}
+            String path,
+            int line,
+            String side,
+            String severity,
+            String category,
+            String message,
+            String suggestion,
+            String source,
+            String excerpt) {}
 }

@@ -10,7 +10,7 @@ public interface JudgeConfig {
     /** Online scoring of produced answers. */
     Online online();
 
-    /** The model server for the LLM metrics (RAGAS faithfulness); unset: model-free scores only. */
+    /** The model server for the LLM metrics (RAGAS, review findings); unset: model-free scores only. */
     Model model();
 
     interface Model {

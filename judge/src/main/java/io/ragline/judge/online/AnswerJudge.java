@@ -1,10 +1,6 @@
 package io.ragline.judge.online;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.answer.AnswerProduced;
@@ -14,25 +10,13 @@ import io.ragline.judge.metrics.EmbeddingSupport;
 import io.ragline.judge.metrics.LlmMetrics;
 import io.ragline.model.ModelServer;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,22 +36,13 @@ import org.jboss.logging.Logger;
 public class AnswerJudge {
 
     public static final String IN = "answers-produced";
-    public static final String OUT = "judgements-produced";
     private static final Logger LOG = Logger.getLogger(AnswerJudge.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     JudgeConfig config;
 
     @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
-    @Channel(OUT)
-    MutinyEmitter<JudgementProduced> judgements;
+    Judgements judgements;
 
     @Inject
     EmbeddingModel embeddings;
@@ -75,26 +50,12 @@ public class AnswerJudge {
     @Inject
     ModelServer models;
 
-    /** Whether an event is in the sample: its id hashed to [0, 1) below the rate. */
-    static boolean sampled(String eventId, double rate) {
-        if (rate >= 1) {
-            return true;
-        }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
-            long v = ((h[0] & 0xffL) << 24) | ((h[1] & 0xffL) << 16) | ((h[2] & 0xffL) << 8) | (h[3] & 0xffL);
-            return v / (double) (1L << 32) < rate;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Incoming(IN)
     @Blocking
     public void onAnswer(String json) {
         AnswerProduced answer = EventJson.fromJson(json, AnswerProduced.class);
         if (answer.mode() == AnswerProduced.AnswerMode.NO_EVIDENCE
-                || !sampled(answer.eventId(), config.online().sampleRate())) {
+                || !Judgements.sampled(answer.eventId(), config.online().sampleRate())) {
             return;
         }
         String[] judgeModel = {"none"};
@@ -104,24 +65,7 @@ public class AnswerJudge {
         }
         JudgementProduced judgement =
                 JudgementProduced.of(answer.tenant(), "answer", answer.eventId(), scores, judgeModel[0]);
-        if (!store(judgement)) {
-            return; // judged before (a redelivery, another instance)
-        }
-        for (JudgementProduced.Score s : scores) {
-            DistributionSummary.builder("ragline.judge.score")
-                    .description("Online scores of sampled answers, per metric")
-                    .tag("metric", s.metric())
-                    .tag("method", s.method())
-                    .register(registry)
-                    .record(s.value());
-        }
-        judgements
-                .sendMessage(Message.of(judgement)
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                                .withKey(judgement.partitionKey())
-                                .build()))
-                .await()
-                .atMost(Duration.ofSeconds(10));
+        judgements.publish(judgement);
     }
 
     List<JudgementProduced.Score> score(AnswerProduced answer, String[] judgeModel) {
@@ -151,27 +95,5 @@ public class AnswerJudge {
                     "citation_validity", valid / (double) answer.citedChunkIds().size(), "reference", null));
         }
         return scores;
-    }
-
-    /** Stores the judgement unless the subject was judged already; true when stored now. */
-    private boolean store(JudgementProduced j) {
-        String sql = "INSERT INTO judgements (subject_type, subject_event_id, event_id, tenant, scores, judge_model)"
-                + " VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (subject_type, subject_event_id) DO NOTHING"
-                + " RETURNING event_id";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, j.subjectType());
-            ps.setString(2, j.subjectEventId());
-            ps.setString(3, j.eventId());
-            ps.setString(4, j.tenant());
-            ps.setString(5, JSON.writeValueAsString(j.scores()));
-            ps.setString(6, j.judgeModel());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            LOG.warnf("judgement of %s not stored: %s", j.subjectEventId(), e.getMessage());
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -91,7 +91,9 @@ class AnswerJudgeIT {
         given().get("/q/metrics")
                 .then()
                 .statusCode(200)
-                .body(containsString("ragline_judge_score_count{method=\"embedding\",metric=\"embedding_support\"}"));
+                .body(
+                        containsString(
+                                "ragline_judge_score_count{method=\"embedding\",metric=\"embedding_support\",subject=\"answer\"}"));
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A scripted judge model answering each RAGAS prompt by its instructions: two statements, both supported; three
- * questions written back; every passage useful; every reference statement attributed.
+ * questions written back; every passage useful; every reference statement attributed; of a review's findings only
+ * the first valid, all actionable.
  */
 public class JudgeModel implements QuarkusTestResourceLifecycleManager {
 
@@ -33,6 +34,18 @@ public class JudgeModel implements QuarkusTestResourceLifecycleManager {
                                 .repeat(passages)
                                 .replaceAll(",$", "")
                         + "]}");
+            } else if (system.startsWith("You check the comments an automated code reviewer left")) {
+                int findings = r.user().split("<finding n=", -1).length - 1;
+                StringBuilder v = new StringBuilder("{\"verdicts\":[");
+                for (int i = 1; i <= findings; i++) {
+                    v.append(i > 1 ? "," : "")
+                            .append("{\"finding\":")
+                            .append(i)
+                            .append(",\"reason\":\"r\",\"valid\":")
+                            .append(i == 1 ? 1 : 0)
+                            .append(",\"actionable\":1}");
+                }
+                return Reply.text(v.append("]}").toString());
             } else if (system.startsWith("Given a context and a reference answer")) {
                 return Reply.text("{\"classifications\":[{\"statement\":\"s\",\"reason\":\"r\",\"attributed\":1}]}");
             }

@@ -11,14 +11,14 @@ class SamplingTest {
     void theSampleIsDecidedByTheEventIdAndMatchesTheRate() {
         int kept = 0;
         for (int i = 0; i < 20_000; i++) {
-            if (AnswerJudge.sampled(UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString(), 0.1)) {
+            if (Judgements.sampled(UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString(), 0.1)) {
                 kept++;
             }
         }
         assertThat(kept).isBetween(1_800, 2_200);
         String id = UUID.randomUUID().toString();
-        assertThat(AnswerJudge.sampled(id, 0.5)).isEqualTo(AnswerJudge.sampled(id, 0.5));
-        assertThat(AnswerJudge.sampled(id, 1.0)).isTrue();
-        assertThat(AnswerJudge.sampled(id, 0.0)).isFalse();
+        assertThat(Judgements.sampled(id, 0.5)).isEqualTo(Judgements.sampled(id, 0.5));
+        assertThat(Judgements.sampled(id, 1.0)).isTrue();
+        assertThat(Judgements.sampled(id, 0.0)).isFalse();
     }
 }

@@ -22,14 +22,42 @@ public record FileDiff(String path, String oldPath, String status, boolean binar
     }
 
     /**
+     * The lines of the hunk around {@code line} of {@code side}, at most {@code around} before and after, each prefixed
+     * by its diff marker ({@code +}, {@code -} or a space) and the line itself marked {@code >}; empty when the line is
+     * not in the diff.
+     */
+    public String excerpt(int line, String side, int around) {
+        for (Hunk h : hunks) {
+            List<DiffLine> lines = h.lines();
+            for (int i = 0; i < lines.size(); i++) {
+                if (at(lines.get(i), line, side)) {
+                    StringBuilder b = new StringBuilder();
+                    for (int j = Math.max(0, i - around); j <= Math.min(lines.size() - 1, i + around); j++) {
+                        DiffLine l = lines.get(j);
+                        b.append(j == i ? '>' : ' ')
+                                .append(l.kind())
+                                .append(l.text())
+                                .append('\n');
+                    }
+                    return b.toString();
+                }
+            }
+        }
+        return "";
+    }
+
+    private static boolean at(DiffLine l, int line, String side) {
+        return "LEFT".equalsIgnoreCase(side) ? !l.added() && l.oldLine() == line : !l.removed() && l.newLine() == line;
+    }
+
+    /**
      * The diff line a review comment on {@code line} of {@code side} ({@code RIGHT}: the head file, {@code LEFT}: the
      * base file) attaches to; empty when the line is not part of the diff, where GitHub refuses comments.
      */
     public Optional<DiffLine> commentable(int line, String side) {
-        boolean right = !"LEFT".equalsIgnoreCase(side);
         for (Hunk h : hunks) {
             for (DiffLine l : h.lines()) {
-                if (right ? (!l.removed() && l.newLine() == line) : (!l.added() && l.oldLine() == line)) {
+                if (at(l, line, side)) {
                     return Optional.of(l);
                 }
             }

@@ -82,6 +82,15 @@ class UnifiedDiffTest {
     }
 
     @Test
+    void anExcerptShowsTheLinesAroundAFindingWithTheLineMarked() {
+        FileDiff f = UnifiedDiff.parsePatch("A.java", "modified", "@@ -1,4 +1,4 @@\n a\n b\n-c\n+C\n d\n");
+
+        assertThat(f.excerpt(3, "RIGHT", 1)).isEqualTo(" -c\n>+C\n  d\n");
+        assertThat(f.excerpt(3, "LEFT", 0)).isEqualTo(">-c\n");
+        assertThat(f.excerpt(40, "RIGHT", 3)).isEmpty();
+    }
+
+    @Test
     void aTruncatedHunkIsAnError() {
         assertThatThrownBy(() -> UnifiedDiff.parsePatch("x", "modified", "@@ -1,3 +1,3 @@\n a\n b\n"))
                 .hasMessageContaining("ends early");
