@@ -124,6 +124,9 @@ public class EvalRunner {
             ObjectNode modes = metadata.putObject("modes");
             ObjectNode prompts = metadata.putObject("promptVersions");
             ObjectNode judges = metadata.putObject("judgeModels");
+            if (this.models.available()) {
+                LlmMetrics.PROMPT_VERSIONS.forEach(metadata.putArray("judgePrompts")::add);
+            }
             metadata.set("index", store.index(tenant));
             metadata.put("gateway", config.evals().gatewayUrl());
             for (EvalStore.Item item : items) {

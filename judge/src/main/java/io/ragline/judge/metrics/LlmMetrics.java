@@ -18,6 +18,13 @@ public final class LlmMetrics {
     /** What was scored, by which model, at what cost, and which metrics could not be. */
     public record Scored(List<Score> scores, String model, int tokens, List<String> failures) {}
 
+    /** The versions of the prompts these metrics use. */
+    public static final List<String> PROMPT_VERSIONS = List.of(
+            Faithfulness.PROMPT_VERSION,
+            AnswerRelevancy.PROMPT_VERSION,
+            ContextPrecision.PROMPT_VERSION,
+            ContextRecall.PROMPT_VERSION);
+
     private LlmMetrics() {}
 
     /**

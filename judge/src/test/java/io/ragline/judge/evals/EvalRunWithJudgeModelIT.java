@@ -93,6 +93,7 @@ class EvalRunWithJudgeModelIT {
                 .as("the answer is the reference, with a full stop")
                 .isGreaterThan(0.85);
         assertThat(run.getInt("metadata.judgeModels.judge-lora")).isEqualTo(1);
+        assertThat(run.getList("metadata.judgePrompts", String.class)).contains("context-recall.v1");
         assertThat(JudgeModel.model.requests())
                 .filteredOn(r -> r.system().startsWith("Given a context and a reference answer"))
                 .singleElement()
