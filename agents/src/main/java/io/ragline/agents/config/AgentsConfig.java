@@ -19,6 +19,36 @@ public interface AgentsConfig {
     /** Code reviews. */
     Review review();
 
+    /** Research jobs. */
+    Research research();
+
+    interface Research {
+
+        /** The retriever the researchers search (e.g. {@code http://127.0.0.1:8082}); the launcher sets it. */
+        @WithDefault("http://127.0.0.1:8082")
+        String retrieverUrl();
+
+        /** Bound on one search. */
+        @WithDefault("10S")
+        Duration retrieverTimeout();
+
+        /** Search queries one sub-question is rewritten into (model mode). */
+        @WithDefault("3")
+        int queriesPerQuestion();
+
+        /** Passages kept per search query. */
+        @WithDefault("5")
+        int passagesPerQuery();
+
+        /** Rounds of review and revision before unsupported claims are dropped. */
+        @WithDefault("2")
+        int maxReviewRounds();
+
+        /** A step stored as pending but not started for this long is published again (a publish lost to a crash). */
+        @WithDefault("30S")
+        Duration redriveAfter();
+    }
+
     interface Model {
 
         /** OpenAI API root, e.g. {@code http://gpu-box:8000/v1}; absent: no model, deterministic checks only. */

@@ -6,12 +6,15 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.ragline.model.testing.ScriptedModelServer;
 import java.util.Map;
 
-/** A WireMock GitHub REST API and the scripted model server, on 127.0.0.1, with the agents pointed at them. */
+/**
+ * A WireMock GitHub REST API, the scripted model server and a stub retriever, on 127.0.0.1, with the review and
+ * research agents pointed at them.
+ */
 public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
 
-    static WireMockServer github;
-    static ScriptedModelServer model;
-    static io.ragline.retriever.client.testing.StubRetriever retriever;
+    public static WireMockServer github;
+    public static ScriptedModelServer model;
+    public static io.ragline.retriever.client.testing.StubRetriever retriever;
 
     @Override
     public Map<String, String> start() {
@@ -22,17 +25,20 @@ public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
         retriever = new io.ragline.retriever.client.testing.StubRetriever();
         retriever.answer(java.util.List.of(new io.ragline.retriever.client.testing.StubRetriever.Hit(
                 "c-guide", "docs/caching.md", "Caching guide", "Cache values may be absent: always null-check.", 0.7)));
-        return Map.of(
-                "agents.github.api-url", "http://127.0.0.1:" + github.port(),
-                "agents.github.token", "test-token",
-                "agents.github.max-retries", "2",
-                "agents.model.base-url", model.baseUrl(),
-                "agents.model.name", "review-base",
-                "agents.model.tasks.review", "review-lora",
-                "agents.model.timeout", "5S",
-                "agents.model.max-retries", "0",
-                "agents.model.breaker-failures", "1000",
-                "agents.review.retriever-url", retriever.url());
+        Map<String, String> config = new java.util.HashMap<>();
+        config.put("agents.github.api-url", "http://127.0.0.1:" + github.port());
+        config.put("agents.github.token", "test-token");
+        config.put("agents.github.max-retries", "2");
+        config.put("agents.model.base-url", model.baseUrl());
+        config.put("agents.model.name", "review-base");
+        config.put("agents.model.tasks.review", "review-lora");
+        config.put("agents.model.timeout", "5S");
+        config.put("agents.model.max-retries", "0");
+        config.put("agents.model.breaker-failures", "1000");
+        config.put("agents.review.retriever-url", retriever.url());
+        config.put("agents.research.retriever-url", retriever.url());
+        config.put("agents.research.redrive-after", "5S");
+        return config;
     }
 
     @Override

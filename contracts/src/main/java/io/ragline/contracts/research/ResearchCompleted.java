@@ -42,6 +42,33 @@ public record ResearchCompleted(
         usage = usage == null ? TokenUsage.NONE : usage;
     }
 
+    public static ResearchCompleted of(
+            String tenant,
+            String jobId,
+            String question,
+            Status status,
+            String mode,
+            String reportMarkdown,
+            List<Source> sources,
+            List<String> missing,
+            long durationMs,
+            TokenUsage usage) {
+        return new ResearchCompleted(
+                SCHEMA_VERSION,
+                Envelope.newEventId(),
+                tenant,
+                Instant.now(),
+                jobId,
+                question,
+                status,
+                mode,
+                reportMarkdown,
+                sources,
+                missing,
+                durationMs,
+                usage);
+    }
+
     public String partitionKey() {
         return jobId;
     }

@@ -292,6 +292,7 @@ public final class Platform implements AutoCloseable {
         // the gateway finds the retriever; GATEWAY_MODEL_* set by the user (the model server) is inherited as it is
         env.put("GATEWAY_RETRIEVER_URL", url("retriever"));
         env.put("AGENTS_REVIEW_RETRIEVER_URL", url("retriever"));
+        env.put("AGENTS_RESEARCH_RETRIEVER_URL", url("retriever"));
         env.put("JUDGE_EVALS_GATEWAY_URL", url("gateway"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");

@@ -68,6 +68,42 @@ public interface GatewayConfig {
     /** Chat answers. */
     Chat chat();
 
+    /** Research jobs: defaults and limits of a request, and each job's budget. */
+    Research research();
+
+    interface Research {
+
+        @WithDefault("3")
+        int defaultBreadth();
+
+        @WithDefault("1")
+        int defaultDepth();
+
+        @WithDefault("20")
+        int defaultMaxSources();
+
+        @WithDefault("8")
+        int maxBreadth();
+
+        @WithDefault("3")
+        int maxDepth();
+
+        @WithDefault("50")
+        int maxSources();
+
+        /** Steps one job may take (planning, each sub-question, each write and review). */
+        @WithDefault("60")
+        int maxSteps();
+
+        /** Model tokens one job may spend. */
+        @WithDefault("300000")
+        int maxTokens();
+
+        /** Wall time one job may take. */
+        @WithDefault("15M")
+        java.time.Duration maxTime();
+    }
+
     /**
      * Collections the OpenAI-compatible API offers as models, name → retriever filters as JSON (for example
      * {@code gateway.collections.hr={"sources":["hr"]}}); the model {@code ragline} searches everything.

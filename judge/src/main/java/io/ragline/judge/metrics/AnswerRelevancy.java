@@ -5,8 +5,10 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.CosineSimilarity;
+import io.ragline.model.JsonCalls;
 import io.ragline.model.ModelServer;
 import io.ragline.model.Prompts;
+import io.ragline.model.Task;
 import java.util.List;
 
 /**
@@ -31,12 +33,12 @@ public final class AnswerRelevancy {
 
     /** The score; NaN when the model wrote no question. */
     public static Result score(ModelServer models, EmbeddingModel embeddings, String question, String answer) {
-        JudgeCalls calls = new JudgeCalls(models);
+        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
         JsonNode j = calls.ask(
                 PROMPT,
                 "<answer>" + answer + "</answer>",
                 n -> n.path("questions").isArray());
-        List<String> questions = JudgeCalls.texts(j.path("questions"));
+        List<String> questions = JsonCalls.texts(j.path("questions"));
         boolean noncommittal =
                 j.path("noncommittal").asInt(0) == 1 || j.path("noncommittal").asBoolean(false);
         if (questions.isEmpty()) {

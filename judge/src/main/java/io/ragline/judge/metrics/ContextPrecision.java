@@ -1,7 +1,9 @@
 package io.ragline.judge.metrics;
 
+import io.ragline.model.JsonCalls;
 import io.ragline.model.ModelServer;
 import io.ragline.model.Prompts;
+import io.ragline.model.Task;
 import java.util.List;
 
 /**
@@ -32,7 +34,7 @@ public final class ContextPrecision {
         if (contexts.isEmpty()) {
             return new Result(Double.NaN, List.of(), 0, null);
         }
-        JudgeCalls calls = new JudgeCalls(models);
+        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
         StringBuilder data = new StringBuilder()
                 .append("<question>")
                 .append(question)
@@ -47,7 +49,7 @@ public final class ContextPrecision {
                     .append("</passage>\n");
         }
         data.append("</passages>");
-        List<Integer> verdicts = JudgeCalls.verdicts(
+        List<Integer> verdicts = JsonCalls.verdicts(
                 calls.ask(
                                 PROMPT,
                                 data.toString(),

@@ -1,7 +1,9 @@
 package io.ragline.judge.metrics;
 
+import io.ragline.model.JsonCalls;
 import io.ragline.model.ModelServer;
 import io.ragline.model.Prompts;
+import io.ragline.model.Task;
 import java.util.List;
 
 /**
@@ -22,7 +24,7 @@ public final class ContextRecall {
 
     /** The score; NaN when the reference makes no statement. */
     public static Result score(ModelServer models, String question, String reference, List<String> contexts) {
-        JudgeCalls calls = new JudgeCalls(models);
+        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
         StringBuilder data = new StringBuilder("<question>").append(question).append("</question>\n<context>\n");
         contexts.forEach(c -> data.append(c).append("\n\n"));
         data.append("</context>\n<reference>").append(reference).append("</reference>");
@@ -31,7 +33,7 @@ public final class ContextRecall {
                 .path("classifications");
         List<String> statements = new java.util.ArrayList<>();
         classifications.forEach(n -> statements.add(n.path("statement").asText("")));
-        List<Integer> attributed = JudgeCalls.verdicts(classifications, "attributed");
+        List<Integer> attributed = JsonCalls.verdicts(classifications, "attributed");
         double value = attributed.isEmpty()
                 ? Double.NaN
                 : attributed.stream().mapToInt(Integer::intValue).sum() / (double) attributed.size();

@@ -1,7 +1,9 @@
 package io.ragline.judge.metrics;
 
+import io.ragline.model.JsonCalls;
 import io.ragline.model.ModelServer;
 import io.ragline.model.Prompts;
+import io.ragline.model.Task;
 import java.util.List;
 
 /**
@@ -24,8 +26,8 @@ public final class Faithfulness {
 
     /** The score; NaN when the answer makes no statement. */
     public static Result score(ModelServer models, String question, String answer, List<String> contexts) {
-        JudgeCalls calls = new JudgeCalls(models);
-        List<String> statements = JudgeCalls.texts(calls.ask(
+        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
+        List<String> statements = JsonCalls.texts(calls.ask(
                         STATEMENTS,
                         "<question>" + question + "</question>\n<answer>" + answer + "</answer>",
                         j -> j.path("statements").isArray())
@@ -36,9 +38,9 @@ public final class Faithfulness {
         StringBuilder user = new StringBuilder("<context>\n");
         contexts.forEach(c -> user.append(c).append("\n\n"));
         user.append("</context>\n<statements>\n")
-                .append(JudgeCalls.numbered(statements))
+                .append(JsonCalls.numbered(statements))
                 .append("</statements>");
-        List<Integer> verdicts = JudgeCalls.verdicts(
+        List<Integer> verdicts = JsonCalls.verdicts(
                 calls.ask(
                                 VERDICTS,
                                 user.toString(),

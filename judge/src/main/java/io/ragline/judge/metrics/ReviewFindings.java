@@ -1,8 +1,10 @@
 package io.ragline.judge.metrics;
 
 import io.ragline.contracts.review.ReviewCompleted;
+import io.ragline.model.JsonCalls;
 import io.ragline.model.ModelServer;
 import io.ragline.model.Prompts;
+import io.ragline.model.Task;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +37,7 @@ public final class ReviewFindings {
         List<ReviewCompleted.Finding> judged = findings.stream()
                 .filter(f -> f.excerpt() != null && !f.excerpt().isBlank())
                 .toList();
-        JudgeCalls calls = new JudgeCalls(models);
+        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
         List<Integer> valid = new ArrayList<>();
         List<Integer> actionable = new ArrayList<>();
         for (int from = 0; from < judged.size(); from += BATCH) {
@@ -65,8 +67,8 @@ public final class ReviewFindings {
                             j -> j.path("verdicts").isArray()
                                     && j.path("verdicts").size() == batch.size())
                     .path("verdicts");
-            valid.addAll(JudgeCalls.verdicts(verdicts, "valid"));
-            actionable.addAll(JudgeCalls.verdicts(verdicts, "actionable"));
+            valid.addAll(JsonCalls.verdicts(verdicts, "valid"));
+            actionable.addAll(JsonCalls.verdicts(verdicts, "actionable"));
         }
         return new Result(share(valid), share(actionable), valid, actionable, calls.tokens(), calls.model());
     }

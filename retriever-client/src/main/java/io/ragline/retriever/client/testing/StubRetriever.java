@@ -26,7 +26,7 @@ public final class StubRetriever implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private volatile List<Hit> hits = List.of();
+    private volatile java.util.function.Function<String, List<Hit>> hits = q -> List.of();
     private volatile int status = 200;
     private volatile String problem = "";
 
@@ -71,7 +71,13 @@ public final class StubRetriever implements AutoCloseable {
     }
 
     public void answer(List<Hit> hits) {
-        this.hits = List.copyOf(hits);
+        List<Hit> fixed = List.copyOf(hits);
+        answer(q -> fixed);
+    }
+
+    /** Hits chosen by the query. */
+    public void answer(java.util.function.Function<String, List<Hit>> byQuery) {
+        this.hits = byQuery;
         this.status = 200;
     }
 
@@ -93,7 +99,7 @@ public final class StubRetriever implements AutoCloseable {
         ObjectNode r = JSON.createObjectNode().put("query", query).put("mode", "hybrid");
         ArrayNode out = r.putArray("hits");
         int rank = 1;
-        for (Hit h : hits) {
+        for (Hit h : hits.apply(query)) {
             ObjectNode o = out.addObject()
                     .put("rank", rank++)
                     .put("score", h.vectorScore())

@@ -1,4 +1,4 @@
-package io.ragline.judge.metrics;
+package io.ragline.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,44 +6,43 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import io.ragline.model.Completion;
-import io.ragline.model.ModelServer;
-import io.ragline.model.ModelUnavailableException;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The judge model's calls for one metric: each asks for one JSON object, validated, asked for once more when malformed,
- * and the tokens spent and the model that answered are tallied.
+ * Calls that want one JSON object back (a judge metric, an agent's step): each answer is validated and asked for once
+ * more when malformed, and the tokens spent and the model that answered are tallied across the calls.
  */
-final class JudgeCalls {
+public final class JsonCalls {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ModelServer models;
+    private final Task task;
     private int tokens;
     private String model;
 
-    JudgeCalls(ModelServer models) {
+    public JsonCalls(ModelServer models, Task task) {
         this.models = models;
+        this.task = task;
     }
 
-    int tokens() {
+    /** Tokens spent by the calls so far (prompt and completion). */
+    public int tokens() {
         return tokens;
     }
 
-    String model() {
+    /** The model that answered last, or null before the first answer. */
+    public String model() {
         return model;
     }
 
     /** The model's JSON answer to the instructions and the data; throws when it is invalid twice. */
-    JsonNode ask(String instructions, String data, Predicate<JsonNode> valid) {
+    public JsonNode ask(String instructions, String data, Predicate<JsonNode> valid) {
         List<ChatMessage> ask = new ArrayList<>(List.of(SystemMessage.from(instructions), UserMessage.from(data)));
         for (int attempt = 0; attempt < 2; attempt++) {
-            Completion c = models.complete(Task.JUDGE, ask, true);
+            Completion c = models.complete(task, ask, true);
             tokens += c.promptTokens() + c.completionTokens();
             model = c.model();
             try {
@@ -58,11 +57,11 @@ final class JudgeCalls {
             ask.add(UserMessage.from(
                     "That was not the JSON object asked for. Answer again with the JSON object only."));
         }
-        throw new ModelUnavailableException("the judge model answered invalid JSON twice", null);
+        throw new ModelUnavailableException("the model answered invalid JSON twice", null);
     }
 
     /** The non-blank strings of a JSON array, stripped. */
-    static List<String> texts(JsonNode array) {
+    public static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> {
             if (n.isTextual() && !n.asText().isBlank()) {
@@ -73,14 +72,14 @@ final class JudgeCalls {
     }
 
     /** The 0/1 verdicts of an array of objects, read from {@code field} (anything but 1 counts as 0). */
-    static List<Integer> verdicts(JsonNode array, String field) {
+    public static List<Integer> verdicts(JsonNode array, String field) {
         List<Integer> out = new ArrayList<>();
         array.forEach(n -> out.add(n.path(field).asInt(0) == 1 ? 1 : 0));
         return out;
     }
 
     /** Numbered items, one per line, for a prompt. */
-    static String numbered(List<String> items) {
+    public static String numbered(List<String> items) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < items.size(); i++) {
             b.append(i + 1).append(". ").append(items.get(i)).append('\n');

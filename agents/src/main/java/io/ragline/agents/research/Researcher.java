@@ -1,0 +1,124 @@
+package io.ragline.agents.research;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ragline.model.JsonCalls;
+import io.ragline.model.ModelServer;
+import io.ragline.model.Prompts;
+import io.ragline.model.Task;
+import io.ragline.retriever.client.RetrieverClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A researcher: one sub-question becomes search queries (multi-query with a model; the sub-question and its key phrases
+ * without), each searched through the retriever, the passages merged, and notes extracted that name the passages they
+ * rest on. The result, stored as the step's result: {@code {queries, passages: [{chunkId, documentId, title, text}],
+ * notes: [{text, passages: [index]}]}}.
+ */
+final class Researcher {
+
+    static final String QUERIES = Prompts.load(Researcher.class, "prompts/research-queries.v1.txt");
+    static final String NOTES = Prompts.load(Researcher.class, "prompts/research-notes.v1.txt");
+    static final int NOTES_WITHOUT_MODEL = 3;
+
+    /** What a search needs: the retriever, the tenant, the job's filters, passages per query. */
+    record Search(RetrieverClient retriever, String tenant, JsonNode filters, int passagesPerQuery) {
+
+        List<RetrieverClient.Hit> run(String query) {
+            return retriever.search(
+                    tenant, new RetrieverClient.Search(query, passagesPerQuery, "hybrid", filters, false));
+        }
+    }
+
+    private Researcher() {}
+
+    /** Researches with the model; {@code checkpoint} runs before each model call (cancellation). */
+    static ObjectNode research(
+            ModelServer models, Search search, String subQuestion, int queries, Runnable checkpoint, int[] tokens) {
+        JsonCalls calls = new JsonCalls(models, Task.RESEARCH);
+        checkpoint.run();
+        List<String> rewritten = JsonCalls.texts(calls.ask(
+                        QUERIES,
+                        "<question>" + subQuestion + "</question>\nQueries wanted: " + queries,
+                        n -> n.path("queries").isArray())
+                .path("queries"));
+        Set<String> all = new LinkedHashSet<>();
+        all.add(subQuestion);
+        rewritten.stream().limit(queries).forEach(all::add);
+        List<RetrieverClient.Hit> passages = retrieve(search, all);
+        ObjectNode result = result(all, passages);
+        ArrayNode notes = result.putArray("notes");
+        if (!passages.isEmpty()) {
+            StringBuilder data =
+                    new StringBuilder("<question>").append(subQuestion).append("</question>\n<passages>\n");
+            for (int i = 0; i < passages.size(); i++) {
+                data.append("<passage n=\"")
+                        .append(i + 1)
+                        .append("\">")
+                        .append(passages.get(i).text())
+                        .append("</passage>\n");
+            }
+            data.append("</passages>");
+            checkpoint.run();
+            JsonNode j = calls.ask(NOTES, data.toString(), n -> n.path("notes").isArray());
+            for (JsonNode n : j.path("notes")) {
+                List<Integer> cited = new ArrayList<>();
+                n.path("passages").forEach(p -> {
+                    int i = p.asInt(0);
+                    if (i >= 1 && i <= passages.size() && !cited.contains(i - 1)) {
+                        cited.add(i - 1);
+                    }
+                });
+                if (!cited.isEmpty() && !n.path("text").asText().isBlank()) {
+                    ObjectNode note = notes.addObject()
+                            .put("text", n.path("text").asText().strip());
+                    cited.forEach(note.putArray("passages")::add);
+                }
+            }
+        }
+        tokens[0] += calls.tokens();
+        return result;
+    }
+
+    /** Researches without a model: the best sentence of each of the best passages, quoted. */
+    static ObjectNode extractive(Search search, String subQuestion) {
+        List<RetrieverClient.Hit> passages = retrieve(search, Set.of(subQuestion));
+        ObjectNode result = result(Set.of(subQuestion), passages);
+        ArrayNode notes = result.putArray("notes");
+        for (int i = 0; i < passages.size() && i < NOTES_WITHOUT_MODEL; i++) {
+            notes.addObject()
+                    .put("text", KeyPhrases.bestSentence(passages.get(i).text(), subQuestion))
+                    .putArray("passages")
+                    .add(i);
+        }
+        return result;
+    }
+
+    private static List<RetrieverClient.Hit> retrieve(Search search, Set<String> queries) {
+        Map<String, RetrieverClient.Hit> merged = new LinkedHashMap<>();
+        for (String q : queries) {
+            for (RetrieverClient.Hit h : search.run(q)) {
+                merged.putIfAbsent(h.chunkId(), h);
+            }
+        }
+        return new ArrayList<>(merged.values());
+    }
+
+    private static ObjectNode result(Set<String> queries, List<RetrieverClient.Hit> passages) {
+        ObjectNode result = ResearchStore.JSON.createObjectNode();
+        queries.forEach(result.putArray("queries")::add);
+        ArrayNode p = result.putArray("passages");
+        passages.forEach(h -> p.addObject()
+                .put("chunkId", h.chunkId())
+                .put("documentId", h.documentId())
+                .put("title", h.title())
+                .put("text", h.text()));
+        return result;
+    }
+}

@@ -1,0 +1,229 @@
+package io.ragline.agents.research;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.agents.review.ReviewStubs;
+import io.ragline.contracts.EventJson;
+import io.ragline.contracts.research.ResearchCompleted;
+import io.ragline.contracts.research.ResearchRequested;
+import io.ragline.model.testing.ScriptedModelServer.Reply;
+import io.ragline.runtime.testing.KafkaTestResource;
+import io.ragline.runtime.testing.PostgresTestResource;
+import io.ragline.runtime.testing.TestInfrastructure;
+import io.ragline.runtime.testing.Topic;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Research jobs through the real broker and database with the scripted model server and a stub retriever: a full
+ * planner → researchers → writer → reviewer run with a revision, the extractive brief when the model fails, a failed
+ * sub-question, cancellation and a budget running out. The job rows are made as the gateway makes them.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(ReviewStubs.class)
+class ResearchIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    ResearchStore store;
+
+    @BeforeEach
+    void script() {
+        ReviewStubs.model.script(ResearchScript::answer);
+        ReviewStubs.retriever.answer(ResearchScript::search);
+    }
+
+    private String start(String question, int breadth, int depth, int maxSteps) throws Exception {
+        String id = "job-" + UUID.randomUUID();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO research_jobs (id, tenant, question, breadth,"
+                        + " depth, max_sources, status, max_steps, max_tokens, deadline) VALUES (?, 'default', ?, ?, ?,"
+                        + " 10, 'queued', ?, 100000, now() + interval '5 minutes')")) {
+            ps.setString(1, id);
+            ps.setString(2, question);
+            ps.setInt(3, breadth);
+            ps.setInt(4, depth);
+            ps.setInt(5, maxSteps);
+            ps.executeUpdate();
+        }
+        ResearchRequested r = ResearchRequested.of("default", id, question, breadth, depth, 10, Map.of());
+        Topic.send(TestInfrastructure.kafka().bootstrapServers(), "research.requested", id, EventJson.toJson(r));
+        return id;
+    }
+
+    private static ResearchCompleted completed(String id) {
+        var record = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "research.completed",
+                r -> r.key().equals(id),
+                Duration.ofSeconds(90));
+        return EventJson.fromJson(record.value(), ResearchCompleted.class);
+    }
+
+    @Test
+    void plannerResearchersWriterAndReviewerProduceACitedReport() throws Exception {
+        String id = start("How do Kafka consumers and PostgreSQL work together?", 3, 2, 40);
+
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.COMPLETED);
+        assertThat(done.mode()).isEqualTo("model");
+        assertThat(done.usage().totalTokens()).isPositive();
+        List<ResearchStore.Step> research = store.steps(id, "research");
+        assertThat(research).hasSize(6).allMatch(s -> s.status().equals("done"));
+        assertThat(research).extracting(ResearchStore.Step::level).containsExactly(1, 1, 1, 2, 2, 2);
+        assertThat(store.steps(id, "write"))
+                .extracting(ResearchStore.Step::stepId)
+                .containsExactly("write-0", "write-1");
+        assertThat(store.steps(id, "review"))
+                .extracting(ResearchStore.Step::stepId)
+                .containsExactly("review-0", "review-1");
+
+        String md = done.reportMarkdown();
+        assertThat(md)
+                .startsWith("# How ragline's stack works")
+                .contains("## References")
+                .doesNotContain("cheese");
+        Set<String> corpus =
+                ResearchScript.CORPUS.stream().map(h -> h.chunkId()).collect(Collectors.toSet());
+        assertThat(done.sources())
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(corpus).contains(s.chunkId()));
+        Matcher cited = Pattern.compile("\\[(\\d+)]").matcher(md);
+        int citations = 0;
+        while (cited.find()) {
+            citations++;
+            assertThat(Integer.parseInt(cited.group(1)))
+                    .isBetween(1, done.sources().size());
+        }
+        assertThat(citations).isGreaterThanOrEqualTo(3);
+        // every sentence of the findings ends with a citation
+        String findings = md.substring(md.indexOf("## Findings"), md.indexOf("## References"));
+        for (String sentence : findings.replace("## Findings", "").strip().split("(?<=\\.) ")) {
+            assertThat(sentence).matches("(?s).*\\[\\d+]\\.$");
+        }
+        ResearchStore.Job job = store.job(id).orElseThrow();
+        assertThat(job.status()).isEqualTo("completed");
+        assertThat(JSON.readTree(JSON.writeValueAsString(job.missing()))).isEmpty();
+        var progress = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "research.progress",
+                r -> r.key().equals(id) && r.value().contains("\"stage\":\"done\""),
+                Duration.ofSeconds(10));
+        assertThat(progress.value()).contains("\"completedSteps\":10");
+    }
+
+    @Test
+    void withoutTheModelTheBriefIsExtractiveAndSaysSo() throws Exception {
+        ReviewStubs.model.script(r -> Reply.error(503, "model loading"));
+
+        String id = start("How are offsets committed by Kafka consumers?", 2, 2, 40);
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.COMPLETED);
+        assertThat(done.mode()).isEqualTo("extractive");
+        assertThat(done.reportMarkdown())
+                .contains("Extractive research brief")
+                .contains("Offsets are committed after the records are processed [")
+                .contains("## References");
+        assertThat(store.steps(id, "research"))
+                .as("depth needs a model: one level")
+                .hasSize(2);
+        assertThat(store.steps(id, "review")).as("quotes need no review").isEmpty();
+    }
+
+    @Test
+    void aFailedSubQuestionIsNamedAndTheJobGoesOn() throws Exception {
+        ReviewStubs.model.script(r -> r.system().startsWith("You plan a research report")
+                ? Reply.text("{\"outline\":[\"A\"],\"questions\":[\"How do kafka consumers work?\",\"FAIL this one\"]}")
+                : ResearchScript.answer(r));
+
+        String id = start("Kafka consumers", 2, 1, 40);
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.COMPLETED);
+        assertThat(done.missing()).anySatisfy(m -> assertThat(m).contains("FAIL this one"));
+        assertThat(done.reportMarkdown()).contains("## What is missing").contains("FAIL this one");
+        assertThat(store.steps(id, "research"))
+                .extracting(ResearchStore.Step::status)
+                .containsExactlyInAnyOrder("done", "failed");
+    }
+
+    @Test
+    void aCancelledJobStopsWithinSeconds() throws Exception {
+        ReviewStubs.model.script(r -> r.system().startsWith("Extract research notes")
+                ? ResearchScript.answer(r).delayed(Duration.ofSeconds(3))
+                : ResearchScript.answer(r));
+        String id = start("How do Kafka consumers and PostgreSQL work together?", 3, 2, 40);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!store.job(id).orElseThrow().status().equals("researching") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        long cancelledAt = System.nanoTime();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE research_jobs SET cancel_requested = true WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.CANCELLED);
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(10));
+        assertThat(store.job(id).orElseThrow().status()).isEqualTo("cancelled");
+        assertThat(store.steps(id, "write"))
+                .as("no report written after the cancellation")
+                .isEmpty();
+    }
+
+    @Test
+    void aJobOutOfStepsEndsWithAPartialBriefNamingWhatIsMissing() throws Exception {
+        // planning takes 1 step, the three researchers (run at once) 3 more: the budget of 3 runs out before the report
+        ReviewStubs.model.script(r -> r.system().startsWith("Extract research notes")
+                ? ResearchScript.answer(r).delayed(Duration.ofMillis(300))
+                : ResearchScript.answer(r));
+        String id = start("How do Kafka consumers and PostgreSQL work together?", 3, 1, 3);
+
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.BUDGET_EXHAUSTED);
+        assertThat(done.mode()).isEqualTo("partial");
+        assertThat(done.reportMarkdown()).contains("Partial research brief").contains("step budget (3) ran out");
+        assertThat(done.missing())
+                .as("what the budget left out is named")
+                .anySatisfy(m -> assertThat(m).contains("step budget (3) ran out"));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT steps_used FROM research_jobs WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1))
+                        .as("steps are checked before they start: concurrent ones may overshoot by their number")
+                        .isLessThanOrEqualTo(1 + 3);
+            }
+        }
+    }
+}
