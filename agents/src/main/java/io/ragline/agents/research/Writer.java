@@ -42,7 +42,6 @@ final class Writer {
                 continue;
             }
             JsonNode passages = step.result().path("passages");
-            int before = notes.size();
             for (JsonNode n : step.result().path("notes")) {
                 List<Integer> numbers = new ArrayList<>();
                 for (JsonNode i : n.path("passages")) {
@@ -65,11 +64,12 @@ final class Writer {
                         numbers.add(s.number());
                     }
                 }
-                if (!numbers.isEmpty()) {
-                    notes.add(new Note(step.question(), n.path("text").asText(), numbers));
+                String text = n.path("text").asText();
+                if (!numbers.isEmpty() && notes.stream().noneMatch(o -> o.text().equals(text))) {
+                    notes.add(new Note(step.question(), text, numbers));
                 }
             }
-            if (notes.size() == before) {
+            if (step.result().path("notes").isEmpty()) {
                 missing.add(step.question() + ": the documents had nothing on it");
             }
         }

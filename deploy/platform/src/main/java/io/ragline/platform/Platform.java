@@ -47,6 +47,8 @@ public final class Platform implements AutoCloseable {
     private String jdbcUrl;
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> extraEnv = new ConcurrentHashMap<>();
+    private final Map<String, Integer> extraPorts = new ConcurrentHashMap<>();
+    private final Map<String, String> instanceOf = new ConcurrentHashMap<>();
     private ScheduledExecutorService analyzer;
     private final Map<String, Duration> readyAfter = new ConcurrentHashMap<>();
     private final Map<String, Duration> infrastructureReadyAfter = new ConcurrentHashMap<>();
@@ -114,7 +116,27 @@ public final class Platform implements AutoCloseable {
     }
 
     public String url(String service) {
-        return "http://" + settings.host() + ":" + settings.servicePorts().get(service);
+        return "http://" + settings.host() + ":" + port(service);
+    }
+
+    private int port(String instance) {
+        Integer extra = extraPorts.get(instance);
+        return extra != null ? extra : settings.servicePorts().get(instance);
+    }
+
+    /**
+     * Starts one more instance of a service (same configuration, its own port, in the same consumer groups), as scaling
+     * out would, and waits until it is ready; returns the instance's name ({@code agents-2}, ...), which
+     * {@link #url}, {@link #crashAndRestart} and {@link #stop} know.
+     */
+    public String addInstance(String service) {
+        String name = service + "-"
+                + (services.keySet().stream().filter(k -> k.startsWith(service)).count() + 1);
+        extraPorts.put(name, Ports.freePort());
+        instanceOf.put(name, service);
+        services.put(name, startService(name));
+        awaitReady(name, System.nanoTime());
+        return name;
     }
 
     /**
@@ -269,14 +291,15 @@ public final class Platform implements AutoCloseable {
         bootstrap = kafka.bootstrapServers();
     }
 
-    private ChildProcess startService(String service) {
+    private ChildProcess startService(String instance) {
+        String service = instanceOf.getOrDefault(instance, instance);
         Path jar = settings.home().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw install -DskipTests)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-D" + ChildProcess.marker(service));
+        command.add("-D" + ChildProcess.marker(instance));
         command.addAll(
                 Arrays.asList(settings.serviceJvmOptions().get(service).trim().split("\\s+")));
         command.add("-Dai.djl.offline=true");
@@ -284,7 +307,7 @@ public final class Platform implements AutoCloseable {
         command.add(jar.toString());
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_HOST", settings.host());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(settings.servicePorts().get(service)));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port(instance)));
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
         env.put("QUARKUS_DATASOURCE_USERNAME", settings.dbUser());
@@ -298,7 +321,7 @@ public final class Platform implements AutoCloseable {
         env.put("DJL_OFFLINE", "true");
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
         env.put("DJL_CACHE_DIR", settings.dataDir().resolve("djl").toString());
-        return ChildProcess.start(service, command, env, settings.home(), settings.runDir(), settings.logDir());
+        return ChildProcess.start(instance, command, env, settings.home(), settings.runDir(), settings.logDir());
     }
 
     private void awaitReady(String service, long t0) {

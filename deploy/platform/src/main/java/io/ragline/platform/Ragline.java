@@ -52,6 +52,8 @@ public final class Ragline {
             case "topics" -> topics(settings);
             case "keys" -> KeysCommand.run(settings, args);
             case "judge" -> JudgeCommand.run(settings, args);
+            case "research" -> ResearchCommand.run(settings, args, System.out);
+            case "bench-research" -> ResearchBenchmark.run(settings, args, System.out);
             case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
             default -> {
@@ -170,6 +172,12 @@ public final class Ragline {
                             nDCG@10, Recall@10/100, MRR@10 per search mode
                   eval answers --dataset SQUAD_DIR [--qa FILE] [--limit N]
                             ask every question through POST /v1/chat; SQuAD exact match and token F1
+                  research "QUESTION" [--breadth 3] [--depth 1] [--max-sources 20]
+                            start a research job, show its steps as they finish, print the cited report
+                  research cancel ID
+                            cancel a research job
+                  bench-research [--jobs 5] [--model-ms 0]
+                            a scripted 3x2 research job, request to report: time and per-step overhead
                   judge upload --name NAME FILE.jsonl|SQUAD_DIR|BEIR_DIR   register a golden dataset with the judge
                   judge run --dataset NAME [--limit N]
                             run it now through the gateway's public API, with progress; prints the summary and the
