@@ -59,8 +59,9 @@ class ResearchPartsTest {
 
         assertThat(m.sources()).extracting(Report.Source::chunkId).containsExactly("a", "b", "c");
         assertThat(m.notes())
+                .as("the same note found by two sub-questions is kept once; a note on a source past the cap is not")
                 .extracting(Writer.Note::sources)
-                .containsExactly(List.of(1), List.of(2), List.of(2), List.of(3));
+                .containsExactly(List.of(1), List.of(2), List.of(3));
         assertThat(m.missing()).containsExactly("q3: the research step failed", "q4: the documents had nothing on it");
     }
 
