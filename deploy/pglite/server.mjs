@@ -17,6 +17,48 @@ const CANCEL_REQUEST = 80877102;
 
 const handleData = PGLiteSocketHandler.prototype.handleData;
 
+// pglite-socket hands a read to PGlite one message at a time, awaiting each, so two connections' exchanges would
+// interleave message by message (another Parse replacing the unnamed statement between a Parse and its Bind: "bind
+// message supplies 1 parameters, but prepared statement \"\" requires 5", or "No results were returned by the query").
+// Here whole exchanges run one at a time. A connection waits (without holding the turn) while another connection's
+// transaction is open, as pglite-socket itself only serves the transaction's owner then.
+let busy = false;
+const waiting = [];
+
+function turn() {
+  if (!busy) {
+    busy = true;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function done() {
+  const next = waiting.shift();
+  if (next) {
+    next();
+  } else {
+    busy = false;
+  }
+}
+
+async function exclusive(handler, run) {
+  for (;;) {
+    await turn();
+    const queue = handler.queryQueue;
+    const other = queue && queue.db && queue.db.isInTransaction() && queue.lastHandlerId !== handler.id;
+    if (!other) {
+      try {
+        return await run();
+      } finally {
+        done();
+      }
+    }
+    done();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 PGLiteSocketHandler.prototype.handleData = async function (data) {
   if (!this.raglineStarted) {
     // untyped packets come first: SSL/GSS negotiation, cancel, then the startup message
@@ -47,7 +89,7 @@ PGLiteSocketHandler.prototype.handleData = async function (data) {
     return 0;
   }
   this.raglinePending = complete < buf.length ? buf.subarray(complete) : null;
-  return handleData.call(this, new Uint8Array(buf.buffer, buf.byteOffset, complete));
+  return exclusive(this, () => handleData.call(this, new Uint8Array(buf.buffer, buf.byteOffset, complete)));
 };
 
 await import(new URL('./node_modules/@electric-sql/pglite-socket/dist/scripts/server.js', import.meta.url));

@@ -47,6 +47,10 @@ public interface AgentsConfig {
         /** A step stored as pending but not started for this long is published again (a publish lost to a crash). */
         @WithDefault("30S")
         Duration redriveAfter();
+
+        /** A step started this long ago and still unfinished is published again. */
+        @WithDefault("10M")
+        Duration stepTimeout();
     }
 
     interface Model {

@@ -51,6 +51,7 @@ public class ResearchAgent {
     public static final String PROGRESS = "research-progress";
     public static final String COMPLETED = "research-completed";
     private static final Logger LOG = Logger.getLogger(ResearchAgent.class);
+    private static final int ATTEMPTS = 3;
 
     @Inject
     ResearchStore store;
@@ -120,6 +121,32 @@ public class ResearchAgent {
     @Blocking(ordered = false)
     public void onStep(String json) {
         ResearchStep message = EventJson.fromJson(json, ResearchStep.class);
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                step(message);
+                return;
+            } catch (IllegalArgumentException e) {
+                throw e; // not a step of a known job: to the dead-letter topic
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.warnf(
+                        "research %s step %s failed (attempt %d of %d): %s",
+                        message.jobId(), message.stepId(), attempt, ATTEMPTS, e.getMessage());
+                sleep(Duration.ofSeconds(attempt));
+            }
+        }
+        // the job goes on without the step, which the report names; the record goes to the dead-letter topic
+        try {
+            store.complete(message.jobId(), message.stepId(), "failed", null, 0, last.getMessage());
+            store.job(message.jobId()).ifPresent(this::advance);
+        } catch (RuntimeException e) {
+            LOG.warnf("research %s step %s not marked failed: %s", message.jobId(), message.stepId(), e.getMessage());
+        }
+        throw last;
+    }
+
+    private void step(ResearchStep message) {
         ResearchStore.Job job = store.job(message.jobId()).orElse(null);
         ResearchStore.Step step = store.step(message.jobId(), message.stepId()).orElse(null);
         if (job == null || step == null) {
@@ -253,6 +280,10 @@ public class ResearchAgent {
     /** Moves a job on once the step it waits for has finished; every move is made by one instance only. */
     private void advance(ResearchStore.Job job) {
         if (job.finished()) {
+            return;
+        }
+        if (job.cancelRequested()) {
+            cancel(job); // every move below is refused once cancellation is asked for
             return;
         }
         switch (job.status()) {
@@ -526,14 +557,16 @@ public class ResearchAgent {
 
     /**
      * Every few seconds: steps stored but never started within {@code research.redrive-after} are published again (a
-     * publish lost to a crash right after the commit), and jobs never planned have their request published again.
+     * publish lost to a crash right after the commit), so are steps started longer ago than {@code research.step-timeout}
+     * (a worker stuck or gone while its record was committed), and jobs never planned have their request published
+     * again.
      * Running both on several instances only repeats messages, which the steps' stored results make harmless.
      */
     @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
             Duration after = config.research().redriveAfter();
-            for (ResearchStore.Step s : store.stalled(after, Duration.ofDays(365))) {
+            for (ResearchStore.Step s : store.stalled(after, config.research().stepTimeout())) {
                 store.job(s.jobId()).ifPresent(job -> {
                     ResearchStep step = ResearchStep.of(job.tenant(), job.id(), s.stepId(), kind(s.kind()));
                     send(steps, step, step.partitionKey());
@@ -557,6 +590,14 @@ public class ResearchAgent {
             }
         } catch (RuntimeException e) {
             LOG.debugf("research sweep skipped: %s", e.getMessage());
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,6 +108,13 @@ class ReviewIT {
         return ReviewStubs.github.findAll(postRequestedFor(urlPathEqualTo("/repos/" + repo + "/pulls/7/reviews")));
     }
 
+    /** The stubs are shared with the other tests of this application (research): set them for reviews. */
+    @BeforeEach
+    void stubs() {
+        ReviewStubs.retriever.answer(ReviewStubs.RELATED);
+        ReviewStubs.model.clearRequests();
+    }
+
     @Test
     void aPullRequestGetsOneReviewWithInlineCommentsOnDiffLinesOnly() throws Exception {
         String sha = "a1" + UUID.randomUUID().toString().replace("-", "");
@@ -135,7 +143,11 @@ class ReviewIT {
                 .satisfies(f -> assertThat(f.excerpt()).contains(">+"));
         assertThat(calls.get()).as("malformed answer asked for again").isEqualTo(2);
         assertThat(ReviewStubs.model.requests().stream().map(r -> r.model())).contains("review-lora");
-        assertThat(ReviewStubs.model.requests().get(0).user())
+        assertThat(ReviewStubs.model.requests().stream()
+                        .filter(r -> r.model().equals("review-lora"))
+                        .findFirst()
+                        .orElseThrow()
+                        .user())
                 .as("related context from the retriever, tenant-scoped")
                 .contains("<context>\nCaching guide:\nCache values may be absent: always null-check.");
         assertThat(ReviewStubs.retriever.received().get(0).tenant()).isEqualTo("default");

@@ -12,6 +12,15 @@ import java.util.Map;
  */
 public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
 
+    /** What the retriever finds for a review's related context. */
+    public static final java.util.List<io.ragline.retriever.client.testing.StubRetriever.Hit> RELATED =
+            java.util.List.of(new io.ragline.retriever.client.testing.StubRetriever.Hit(
+                    "c-guide",
+                    "docs/caching.md",
+                    "Caching guide",
+                    "Cache values may be absent: always null-check.",
+                    0.7));
+
     public static WireMockServer github;
     public static ScriptedModelServer model;
     public static io.ragline.retriever.client.testing.StubRetriever retriever;
@@ -23,8 +32,7 @@ public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
         github.start();
         model = ScriptedModelServer.start(r -> ScriptedModelServer.Reply.text("{\"findings\":[]}"));
         retriever = new io.ragline.retriever.client.testing.StubRetriever();
-        retriever.answer(java.util.List.of(new io.ragline.retriever.client.testing.StubRetriever.Hit(
-                "c-guide", "docs/caching.md", "Caching guide", "Cache values may be absent: always null-check.", 0.7)));
+        retriever.answer(RELATED);
         Map<String, String> config = new java.util.HashMap<>();
         config.put("agents.github.api-url", "http://127.0.0.1:" + github.port());
         config.put("agents.github.token", "test-token");

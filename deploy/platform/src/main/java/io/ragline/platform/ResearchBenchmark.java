@@ -168,12 +168,14 @@ final class ResearchBenchmark {
             }
         }
         Duration delay = Duration.ofMillis(modelMillis);
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ScriptedModelServer model =
                 ScriptedModelServer.start(r -> answer(r).delayed(delay))) {
             Settings settings = base.withDataDir(base.home().resolve("var/bench-research"));
             try (Platform platform = new Platform(settings)
                     .withEnv("agents", "AGENTS_MODEL_BASE_URL", model.baseUrl())
+                    .withEnv("gateway", "GATEWAY_RESEARCH_MAX_TIME", "2M")
                     .start(line -> {})) {
                 String gateway = platform.url("gateway");
                 ingest(http, gateway);

@@ -40,8 +40,10 @@ final class ResearchCommand {
                 default -> request.put("question", args[i]);
             }
         }
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         if (cancel != null) {
             HttpResponse<String> r = http.send(
                     authorized(HttpRequest.newBuilder(URI.create(gateway + "/v1/research/" + cancel)), key)

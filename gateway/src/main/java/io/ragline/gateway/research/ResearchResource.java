@@ -173,6 +173,7 @@ public class ResearchResource {
             Map<String, String> seen = new HashMap<>();
             String lastProgress = null;
             ObjectNode job = first;
+            int failures = 0;
             while (!sse.closed()) {
                 for (JsonNode step : job.path("steps")) {
                     String status = step.path("status").asText();
@@ -201,7 +202,16 @@ public class ResearchResource {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                job = jobs.find(tenant, id).orElse(null);
+                try {
+                    job = jobs.find(tenant, id).orElse(null);
+                    failures = 0;
+                } catch (IllegalStateException e) {
+                    if (++failures >= 3) {
+                        sse.event("error", Map.of("status", 503, "detail", "the job store is unavailable"));
+                        return;
+                    }
+                    continue; // a passing database error: the next poll tells
+                }
                 if (job == null) {
                     sse.event("error", Map.of("status", 404, "detail", "the job was deleted"));
                     return;
