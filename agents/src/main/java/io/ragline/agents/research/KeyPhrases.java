@@ -1,5 +1,6 @@
 package io.ragline.agents.research;
 
+import io.ragline.retriever.client.QueryTerms;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,83 +14,11 @@ import java.util.regex.Pattern;
  */
 final class KeyPhrases {
 
-    private static final Set<String> STOP = Set.of(
-            "a",
-            "an",
-            "and",
-            "are",
-            "as",
-            "at",
-            "be",
-            "by",
-            "can",
-            "do",
-            "does",
-            "did",
-            "for",
-            "from",
-            "how",
-            "i",
-            "in",
-            "is",
-            "it",
-            "its",
-            "of",
-            "on",
-            "or",
-            "should",
-            "that",
-            "the",
-            "their",
-            "them",
-            "there",
-            "these",
-            "they",
-            "this",
-            "to",
-            "was",
-            "what",
-            "when",
-            "where",
-            "which",
-            "who",
-            "why",
-            "will",
-            "with",
-            "would",
-            "we",
-            "you",
-            "our",
-            "your",
-            "about",
-            "between",
-            "into",
-            "than",
-            "then",
-            "has",
-            "have",
-            "had",
-            "not",
-            "no",
-            "if",
-            "so",
-            "all",
-            "any",
-            "each",
-            "more",
-            "most",
-            "other",
-            "some",
-            "such",
-            "vs",
-            "versus",
-            "compare",
-            "explain",
-            "describe",
-            "tell",
-            "me",
-            "us",
-            "my");
+    /** Words that end a key phrase besides the stop words: quantifiers and the verbs of asking. */
+    private static final Set<String> BREAKS = Set.of(
+            "all", "any", "each", "more", "most", "other", "some", "such", "vs", "versus", "compare", "us", "my",
+            "between", "has", "have");
+
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'+#.-]*");
     private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\p{N}\"'(])|\\n+");
 
@@ -102,7 +31,8 @@ final class KeyPhrases {
         var m = WORD.matcher(question);
         while (m.find()) {
             String w = m.group().replaceAll("[.]+$", "");
-            if (STOP.contains(w.toLowerCase(Locale.ROOT))) {
+            String lower = w.toLowerCase(Locale.ROOT);
+            if (QueryTerms.isStopWord(lower) || BREAKS.contains(lower)) {
                 flush(run, runs);
             } else {
                 run.add(w);
@@ -125,15 +55,7 @@ final class KeyPhrases {
 
     /** Lower-cased content terms of a text. */
     static Set<String> terms(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        var m = WORD.matcher(text.toLowerCase(Locale.ROOT));
-        while (m.find()) {
-            String w = m.group().replaceAll("[.]+$", "");
-            if (!STOP.contains(w) && w.length() > 1) {
-                out.add(w);
-            }
-        }
-        return out;
+        return new LinkedHashSet<>(QueryTerms.terms(text));
     }
 
     /** The passage's sentence sharing most terms with the query (the first on ties); the passage if it has none. */

@@ -1,5 +1,6 @@
 package io.ragline.gateway.chat;
 
+import io.ragline.retriever.client.QueryTerms;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,77 +25,6 @@ final class ExtractiveAnswerer {
     private static final Pattern SENTENCE_END =
             Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\p{N}\"'(\\[])|\\n\\s*\\n|\\n(?=\\s*[-*#\\d])");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
-    private static final Set<String> STOP = Set.of(
-            "a",
-            "an",
-            "and",
-            "are",
-            "as",
-            "at",
-            "be",
-            "by",
-            "can",
-            "did",
-            "do",
-            "does",
-            "for",
-            "from",
-            "had",
-            "has",
-            "have",
-            "how",
-            "i",
-            "in",
-            "is",
-            "it",
-            "its",
-            "me",
-            "of",
-            "on",
-            "or",
-            "our",
-            "that",
-            "the",
-            "their",
-            "there",
-            "these",
-            "this",
-            "to",
-            "was",
-            "we",
-            "were",
-            "what",
-            "when",
-            "where",
-            "which",
-            "who",
-            "whom",
-            "why",
-            "will",
-            "with",
-            "you",
-            "your",
-            "about",
-            "into",
-            "than",
-            "then",
-            "they",
-            "them",
-            "been",
-            "would",
-            "should",
-            "could",
-            "much",
-            "many",
-            "also",
-            "not",
-            "no",
-            "so",
-            "if",
-            "tell",
-            "explain",
-            "describe",
-            "please");
 
     private ExtractiveAnswerer() {}
 
@@ -181,18 +110,6 @@ final class ExtractiveAnswerer {
     }
 
     static List<String> terms(String text) {
-        List<String> out = new ArrayList<>();
-        Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT));
-        while (m.find()) {
-            String w = m.group();
-            if (STOP.contains(w)) {
-                continue;
-            }
-            if (w.length() > 4 && w.endsWith("s") && !w.endsWith("ss")) {
-                w = w.substring(0, w.length() - 1);
-            }
-            out.add(w);
-        }
-        return out;
+        return QueryTerms.terms(text);
     }
 }
