@@ -29,6 +29,7 @@ class AnswerJudgeWithModelIT {
 
     @Test
     void ragasMetricsAreReportedWithTheirMethodPromptVersionAndModel() {
+        JudgeModel.model.clearRequests(); // the model is shared with the other tests of this application
         AnswerProduced answer = AnswerProduced.of(
                 "default",
                 "conv-9",
