@@ -56,16 +56,24 @@ class ResearchIT {
     }
 
     private String start(String question, int breadth, int depth, int maxSteps) throws Exception {
+        return start(question, breadth, depth, maxSteps, 100_000, 300);
+    }
+
+    /** Stores a job as the gateway does (budget: steps, tokens, seconds from now) and publishes its request. */
+    private String start(String question, int breadth, int depth, int maxSteps, int maxTokens, int seconds)
+            throws Exception {
         String id = "job-" + UUID.randomUUID();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO research_jobs (id, tenant, question, breadth,"
                         + " depth, max_sources, status, max_steps, max_tokens, deadline) VALUES (?, 'default', ?, ?, ?,"
-                        + " 10, 'queued', ?, 100000, now() + interval '5 minutes')")) {
+                        + " 10, 'queued', ?, ?, now() + make_interval(secs => ?))")) {
             ps.setString(1, id);
             ps.setString(2, question);
             ps.setInt(3, breadth);
             ps.setInt(4, depth);
             ps.setInt(5, maxSteps);
+            ps.setInt(6, maxTokens);
+            ps.setInt(7, seconds);
             ps.executeUpdate();
         }
         ResearchRequested r = ResearchRequested.of("default", id, question, breadth, depth, 10, Map.of());
@@ -225,5 +233,37 @@ class ResearchIT {
                         .isLessThanOrEqualTo(1 + 3);
             }
         }
+    }
+
+    @Test
+    void aJobOutOfTokensEndsAfterPlanningWithWhatIsMissingNamed() throws Exception {
+        String id = start("How do Kafka consumers and PostgreSQL work together?", 3, 2, 40, 10, 300);
+
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.BUDGET_EXHAUSTED);
+        assertThat(done.usage().totalTokens())
+                .as("the planner spent more than the budget of 10")
+                .isGreaterThan(10);
+        assertThat(done.missing())
+                .hasSize(3)
+                .allSatisfy(m -> assertThat(m).contains("not researched, the token budget (10) ran out"));
+        assertThat(store.steps(id, "write")).isEmpty();
+    }
+
+    @Test
+    void aJobPastItsDeadlineEndsWithoutFurtherSteps() throws Exception {
+        ReviewStubs.model.script(r -> r.system().startsWith("You plan a research report")
+                ? ResearchScript.answer(r).delayed(Duration.ofSeconds(3))
+                : ResearchScript.answer(r));
+        String id = start("How do Kafka consumers and PostgreSQL work together?", 2, 1, 40, 100_000, 2);
+
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.BUDGET_EXHAUSTED);
+        assertThat(done.reportMarkdown()).contains("the time budget ran out");
+        assertThat(store.steps(id, "research"))
+                .as("planned, then nothing researched")
+                .allMatch(s -> s.status().equals("pending"));
     }
 }
