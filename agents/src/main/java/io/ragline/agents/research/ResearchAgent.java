@@ -212,7 +212,7 @@ public class ResearchAgent {
 
     private void run(ResearchStore.Job job, ResearchStore.Step step) {
         Runnable checkpoint = () -> {
-            if (store.job(job.id()).map(ResearchStore.Job::cancelRequested).orElse(true)) {
+            if (store.cancelRequested(job.id())) {
                 throw new Cancelled();
             }
         };

@@ -2,7 +2,6 @@ package io.ragline.agents.research;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,6 +112,13 @@ public class ResearchStore {
                         tree(rs.getString(20))),
                 id);
         return out.stream().findFirst();
+    }
+
+    /** Whether the job's cancellation was asked for (true for a job that no longer exists). */
+    public boolean cancelRequested(String jobId) {
+        return query("SELECT cancel_requested FROM research_jobs WHERE id = ?", rs -> rs.getBoolean(1), jobId).stream()
+                .findFirst()
+                .orElse(true);
     }
 
     public Optional<Step> step(String jobId, String stepId) {
@@ -329,12 +334,6 @@ public class ResearchStore {
         return out;
     }
 
-    static ArrayNode array(List<String> items) {
-        ArrayNode a = JSON.createArrayNode();
-        items.forEach(a::add);
-        return a;
-    }
-
     private interface Row<T> {
         T read(ResultSet rs) throws SQLException;
     }
@@ -395,8 +394,6 @@ public class ResearchStore {
                 ps.setInt(i + 1, n);
             } else if (p instanceof Long n) {
                 ps.setLong(i + 1, n);
-            } else if (p instanceof Timestamp t) {
-                ps.setTimestamp(i + 1, t);
             } else {
                 ps.setString(i + 1, (String) p);
             }

@@ -89,7 +89,6 @@ public class ResearchJudge {
     List<JudgementProduced.Score> score(ResearchCompleted report, String[] judgeModel) {
         List<JudgementProduced.Score> scores = new ArrayList<>();
         String body = body(report.reportMarkdown());
-        List<String> sentences = EmbeddingSupport.sentences(body);
         List<String> raw = new ArrayList<>();
         for (String s : body.split("(?<=[.!?])\\s+|\\n+")) {
             if (s.chars().filter(Character::isLetterOrDigit).count() >= 3) {
@@ -112,13 +111,14 @@ public class ResearchJudge {
                 report.tenant(),
                 report.sources().stream().map(ResearchCompleted.Source::chunkId).toList());
         List<String> contexts = new ArrayList<>(texts.values());
-        if (sentences.isEmpty() || contexts.isEmpty()) {
+        if (contexts.isEmpty()) {
             return scores;
         }
         double support = EmbeddingSupport.score(embeddings, body, contexts);
-        if (!Double.isNaN(support)) {
-            scores.add(new JudgementProduced.Score(EmbeddingSupport.METRIC, support, "embedding", null));
+        if (Double.isNaN(support)) {
+            return scores; // no sentence to judge
         }
+        scores.add(new JudgementProduced.Score(EmbeddingSupport.METRIC, support, "embedding", null));
         if (models.available()) {
             try {
                 Faithfulness.Result f = Faithfulness.score(models, report.question(), body, contexts);
