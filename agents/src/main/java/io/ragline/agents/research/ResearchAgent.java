@@ -325,7 +325,11 @@ public class ResearchAgent {
             case "writing" -> {
                 ResearchStore.Step w =
                         store.step(job.id(), "write-" + job.round()).orElse(null);
-                if (w == null || !w.finished()) {
+                if (w == null) {
+                    restore(job, new ResearchStore.NewStep("write-" + job.round(), "write", job.level(), null));
+                    return;
+                }
+                if (!w.finished()) {
                     return;
                 }
                 Report report = report(job.id(), job.round());
@@ -352,7 +356,11 @@ public class ResearchAgent {
             case "reviewing" -> {
                 ResearchStore.Step r =
                         store.step(job.id(), "review-" + job.round()).orElse(null);
-                if (r == null || !r.finished()) {
+                if (r == null) {
+                    restore(job, new ResearchStore.NewStep("review-" + job.round(), "review", job.level(), null));
+                    return;
+                }
+                if (!r.finished()) {
                     return;
                 }
                 Report report = report(job.id(), job.round());
@@ -543,6 +551,14 @@ public class ResearchAgent {
         }
     }
 
+    /** A stage's step the job is at but has no row for (seen after a crash on the embedded database): made again. */
+    private void restore(ResearchStore.Job job, ResearchStore.NewStep step) {
+        LOG.warnf("research %s is %s without its step %s: making it again", job.id(), job.status(), step.stepId());
+        if (store.insert(job.id(), step)) {
+            publish(job, List.of(step));
+        }
+    }
+
     /** Publishes again what a crash between a commit and a publish may have lost: the job's unfinished steps. */
     private void redrive(String jobId) {
         store.job(jobId).ifPresent(job -> {
@@ -558,8 +574,8 @@ public class ResearchAgent {
     /**
      * Every few seconds: steps stored but never started within {@code research.redrive-after} are published again (a
      * publish lost to a crash right after the commit), so are steps started longer ago than {@code research.step-timeout}
-     * (a worker stuck or gone while its record was committed), and jobs never planned have their request published
-     * again.
+     * (a worker stuck or gone while its record was committed), jobs with no step left to run that have not moved
+     * within {@code research.redrive-after} are moved on, and jobs never planned have their request published again.
      * Running both on several instances only repeats messages, which the steps' stored results make harmless.
      */
     @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -571,6 +587,9 @@ public class ResearchAgent {
                     ResearchStep step = ResearchStep.of(job.tenant(), job.id(), s.stepId(), kind(s.kind()));
                     send(steps, step, step.partitionKey());
                 });
+            }
+            for (String id : store.idle(after)) {
+                store.job(id).ifPresent(this::advance);
             }
             for (String id : store.unplanned(after)) {
                 store.job(id)

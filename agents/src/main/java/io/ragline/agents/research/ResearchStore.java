@@ -152,6 +152,29 @@ public class ResearchStore {
                 running.toSeconds());
     }
 
+    /** Unfinished jobs past planning with no pending step that have not moved within {@code after}. */
+    public List<String> idle(Duration after) {
+        return query(
+                "SELECT j.id FROM research_jobs j WHERE j.status IN ('researching', 'writing', 'reviewing') AND"
+                        + " j.updated_at < now() - make_interval(secs => ?) AND NOT EXISTS (SELECT 1 FROM"
+                        + " research_steps s WHERE s.job_id = j.id AND s.status = 'pending') LIMIT 100",
+                rs -> rs.getString(1),
+                after.toSeconds());
+    }
+
+    /** Inserts one step; false when it exists. */
+    public boolean insert(String jobId, NewStep step) {
+        return update(
+                        "INSERT INTO research_steps (job_id, step_id, kind, level, question) VALUES (?, ?, ?, ?, ?) ON"
+                                + " CONFLICT DO NOTHING",
+                        jobId,
+                        step.stepId(),
+                        step.kind(),
+                        step.level(),
+                        step.question())
+                == 1;
+    }
+
     /** Jobs the gateway stored whose request was never planned (its publish lost), older than {@code after}. */
     public List<String> unplanned(Duration after) {
         return query(

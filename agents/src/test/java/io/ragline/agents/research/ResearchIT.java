@@ -266,4 +266,36 @@ class ResearchIT {
                 .as("planned, then nothing researched")
                 .allMatch(s -> s.status().equals("pending"));
     }
+
+    @Test
+    void aJobLeftAtAStageWithoutItsStepIsMovedOnByTheSweep() throws Exception {
+        String id = "job-" + UUID.randomUUID();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement job = c.prepareStatement("INSERT INTO research_jobs (id, tenant, question, breadth,"
+                        + " depth, max_sources, status, mode, max_steps, max_tokens, deadline, updated_at) VALUES (?,"
+                        + " 'default', 'Kafka consumers', 1, 1, 10, 'writing', 'extractive', 40, 100000, now() +"
+                        + " interval '5 minutes', now() - interval '1 minute')");
+                PreparedStatement step = c.prepareStatement("INSERT INTO research_steps (job_id, step_id, kind,"
+                        + " question, status, result) VALUES (?, 'research-1-1', 'research', 'Kafka consumers', 'done',"
+                        + " ?::jsonb)")) {
+            job.setString(1, id);
+            job.executeUpdate();
+            step.setString(1, id);
+            step.setString(
+                    2,
+                    "{\"queries\":[\"Kafka consumers\"],\"passages\":[{\"chunkId\":\"k1\","
+                            + "\"documentId\":\"kafka-guide\",\"title\":\"Kafka guide\",\"text\":\"" + GROUPS + "\"}],"
+                            + "\"notes\":[{\"text\":\"" + GROUPS + "\",\"passages\":[0]}]}");
+            step.executeUpdate();
+        }
+        ResearchCompleted done = completed(id);
+
+        assertThat(done.status()).isEqualTo(ResearchCompleted.Status.COMPLETED);
+        assertThat(done.reportMarkdown()).contains(GROUPS.replace(".", "") + " [1].");
+        assertThat(store.steps(id, "write"))
+                .extracting(ResearchStore.Step::stepId)
+                .containsExactly("write-0");
+    }
+
+    private static final String GROUPS = "Consumers in a group share the partitions of a topic.";
 }
