@@ -92,7 +92,7 @@ class IngestIT extends ServiceEndpointsContract {
     void aRedeliveredEventIsAppliedOnce() throws Exception {
         String id = "once-" + UUID.randomUUID();
         DocumentSubmitted event = submit(id, "A single paragraph that is indexed once.");
-        awaitIndexed(event.eventId());
+        DocumentIndexed first = awaitIndexed(event.eventId());
 
         Topic.send(bootstrap(), "documents.submitted", event.partitionKey(), EventJson.toJson(event));
         String marker = submit("after-" + UUID.randomUUID(), "A later document on another key.")
@@ -103,6 +103,21 @@ class IngestIT extends ServiceEndpointsContract {
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM chunks WHERE document_id = '" + id + "'"))
                 .isEqualTo(1);
+        // the outcome is published again (a crash may have come between the commit and the first publish)
+        DocumentIndexed again = EventJson.fromJson(
+                Topic.await(
+                                bootstrap(),
+                                "documents.indexed",
+                                r -> {
+                                    DocumentIndexed e = EventJson.fromJson(r.value(), DocumentIndexed.class);
+                                    return e.submittedEventId().equals(event.eventId())
+                                            && !e.eventId().equals(first.eventId());
+                                },
+                                WAIT)
+                        .value(),
+                DocumentIndexed.class);
+        assertThat(again.chunkCount()).isEqualTo(1);
+        assertThat(again.embeddedChunks()).isZero();
     }
 
     @Test

@@ -144,7 +144,17 @@ public final class Platform implements AutoCloseable {
      * waits until it is ready: for fault tests.
      */
     public void crashAndRestart(String service) {
+        crash(service);
+        restart(service);
+    }
+
+    /** Kills one service at once, as a crash would (no graceful shutdown, no offset commit); see {@link #restart}. */
+    public void crash(String service) {
         services.get(service).kill();
+    }
+
+    /** Starts a service again (after {@link #crash}) and waits until it is ready. */
+    public void restart(String service) {
         services.put(service, startService(service));
         awaitReady(service, System.nanoTime());
     }

@@ -165,13 +165,22 @@ public class DocumentIndexer {
         List<Prepared> prepared = new ArrayList<>();
         List<IndexStore.Touch> touches = new ArrayList<>();
         List<DocumentIndexed> unchanged = new ArrayList<>();
+        int redelivered = 0;
         for (DocumentSubmitted event : round) {
             long startNanos = System.nanoTime();
+            IndexStore.Current now = current.get(event.partitionKey());
             if (done.contains(event.eventId())) {
+                // applied before a crash that came before the offset commit: nothing is written again, but the
+                // outcome, which may not have been published, is sent again (consumers see it at least once)
                 LOG.debugf("event %s already applied", event.eventId());
+                redelivered++;
+                if (now != null
+                        && "indexed".equals(now.status())
+                        && event.contentHash().equals(now.contentHash())) {
+                    sends.add(send(indexed, outcome(event, now.chunkCount(), 0, startNanos), event.partitionKey()));
+                }
                 continue;
             }
-            IndexStore.Current now = current.get(event.partitionKey());
             if (now != null && now.versionAt().isAfter(event.occurredAt())) {
                 LOG.infof("ignoring %s: a newer version of the document was already applied", event.partitionKey());
                 store.markProcessed(event.eventId());
@@ -230,6 +239,7 @@ public class DocumentIndexer {
             prepared.add(new Prepared(event, metadataJson, stored, startNanos));
         }
         store.touchAll(touches);
+        registry.counter("ragline.ingest.documents", "outcome", "redelivered").increment(redelivered);
         registry.counter("ragline.ingest.documents", "outcome", "unchanged").increment(unchanged.size());
         for (DocumentIndexed outcome : unchanged) {
             sends.add(send(indexed, outcome, outcome.partitionKey()));
