@@ -3,6 +3,7 @@ package io.ragline.ingest.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Everything ingest can be told, under {@code ingest.*}. */
@@ -44,9 +45,31 @@ public interface IngestConfig {
 
     interface Embedding {
 
-        /** Name recorded with every vector; the in-process default is bge-small-en-v1.5 (quantized). */
+        /**
+         * Name recorded with every vector (and sent to the embedding server as the model, when one is set); the
+         * in-process default is bge-small-en-v1.5 (quantized). The retriever searches only vectors of its own
+         * {@code retriever.embedding.model-name}, so both must name the same model.
+         */
         @WithDefault("bge-small-en-v1.5-q")
         String modelName();
+
+        /**
+         * An OpenAI-compatible {@code /v1/embeddings} server's API root (e.g. a GPU TEI or vLLM server,
+         * {@code http://gpu-1:8080/v1}); unset, chunks are embedded in-process. Its vectors must have the index's 384
+         * dimensions.
+         */
+        Optional<String> url();
+
+        /** Bearer key for the embedding server, if it wants one. */
+        Optional<String> apiKey();
+
+        /** Longest wait for one request to the embedding server. */
+        @WithDefault("60S")
+        Duration timeout();
+
+        /** Retries of a failed request inside one attempt (attempts themselves follow {@code store-attempts}). */
+        @WithDefault("1")
+        int maxRetries();
 
         /** Chunks embedded per call. */
         @WithDefault("32")

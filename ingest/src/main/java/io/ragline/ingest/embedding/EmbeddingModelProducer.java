@@ -2,21 +2,42 @@ package io.ragline.ingest.embedding;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.ragline.ingest.config.IngestConfig;
+import io.ragline.model.EmbeddingServer;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 /**
- * The in-process ONNX embedding model (bge-small-en-v1.5, quantized, 384 dimensions), run in real batches by
+ * The embedding model: an OpenAI-compatible embedding server when {@code ingest.embedding.url} is set, otherwise the
+ * in-process ONNX model (bge-small-en-v1.5, quantized, 384 dimensions), run in real batches by
  * {@link BgeOnnxEmbeddingModel}. Model and tokenizer ship inside the jar; nothing is downloaded (run with
  * {@code DJL_OFFLINE=true}).
  */
 public class EmbeddingModelProducer {
 
+    private static final Logger LOG = Logger.getLogger(EmbeddingModelProducer.class);
+
+    /** What {@code chunks.embedding} holds ({@code vector(384)}). */
+    public static final int DIMENSION = 384;
+
     @Produces
     @Singleton
     EmbeddingModel embeddingModel(IngestConfig config) {
-        int callers = config.embedding().callers().orElse(Runtime.getRuntime().availableProcessors());
+        IngestConfig.Embedding embedding = config.embedding();
+        if (embedding.url().isPresent()) {
+            EmbeddingModel server = EmbeddingServer.connect(
+                    embedding.url().get(),
+                    embedding.apiKey(),
+                    embedding.modelName(),
+                    DIMENSION,
+                    embedding.timeout(),
+                    embedding.maxRetries(),
+                    embedding.batchSize());
+            LOG.infof("embedding chunks with the %s", server);
+            return server;
+        }
+        int callers = embedding.callers().orElse(Runtime.getRuntime().availableProcessors());
         return new BgeOnnxEmbeddingModel(callers);
     }
 

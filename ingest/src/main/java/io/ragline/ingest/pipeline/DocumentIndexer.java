@@ -14,6 +14,7 @@ import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.ingest.config.IngestConfig;
 import io.ragline.ingest.embedding.TokenCounter;
 import io.ragline.ingest.parse.DocumentParser;
+import io.ragline.model.EmbeddingServer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -351,13 +352,19 @@ public class DocumentIndexer {
         return deadLetters.sendMessage(message);
     }
 
-    /** Retries transient database failures with exponential back-off; then the batch goes to the dead-letter topic. */
+    /**
+     * Retries transient database and embedding-server failures with exponential back-off; then (or at once, for an
+     * embedding server answering what the index cannot hold) the batch goes to the dead-letter topic with the reason.
+     */
     private <T> T withRetries(String what, SqlWork<T> work) throws SQLException {
         Duration backoff = config.storeBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.run();
-            } catch (SQLException e) {
+            } catch (SQLException | EmbeddingServer.EmbeddingServerException e) {
+                if (e instanceof EmbeddingServer.EmbeddingServerException server && !server.isTransient()) {
+                    throw new SQLException(what + " failed: " + e.getMessage(), e);
+                }
                 if (attempt >= config.storeAttempts()) {
                     throw new SQLException(what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
                 }
@@ -368,7 +375,7 @@ public class DocumentIndexer {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw e;
+                    throw new SQLException(what + " interrupted: " + e.getMessage(), e);
                 }
                 backoff = backoff.multipliedBy(2);
             }

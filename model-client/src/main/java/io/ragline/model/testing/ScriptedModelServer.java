@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -26,8 +27,8 @@ import java.util.regex.Pattern;
  * A scripted OpenAI-compatible model server for tests and benchmarks, on 127.0.0.1 and a free port. It answers
  * {@code POST /v1/chat/completions} (plain and {@code stream: true}, in the response shapes vLLM and OpenAI send:
  * {@code chat.completion}, {@code chat.completion.chunk} events ending with a usage chunk and {@code [DONE]}, error
- * bodies) and {@code GET /v1/models}. What it answers is decided per request by a script; every request is recorded,
- * and streams that the client abandoned are counted.
+ * bodies), {@code GET /v1/models} and, once given an embedder, {@code POST /v1/embeddings}. What it answers is decided
+ * per request by a script; every request is recorded, and streams that the client abandoned are counted.
  */
 public final class ScriptedModelServer implements AutoCloseable {
 
@@ -131,6 +132,9 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicInteger completedStreams = new AtomicInteger();
+    private volatile Function<String, float[]> embedder;
+    private final AtomicInteger embeddedTexts = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ScriptedModelServer(Function<Request, Reply> script) {
         this.script = script;
@@ -150,6 +154,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/v1/chat/completions", this::completions);
         server.createContext("/v1/models", this::models);
+        server.createContext("/v1/embeddings", this::embeddings);
         server.start();
     }
 
@@ -174,6 +179,43 @@ public final class ScriptedModelServer implements AutoCloseable {
         requests.clear();
     }
 
+    /** Answers {@code POST /v1/embeddings} with this function's vector for each input (404 until one is set). */
+    public void embeddings(Function<String, float[]> embedder) {
+        this.embedder = embedder;
+    }
+
+    /** Texts embedded through {@code /v1/embeddings} so far. */
+    public int embeddedTexts() {
+        return embeddedTexts.get();
+    }
+
+    /**
+     * A deterministic stand-in for an embedding model: each lower-cased word adds 1 to the dimension its hash picks,
+     * then the vector is L2-normalised, so texts sharing words are close by cosine.
+     */
+    public static Function<String, float[]> hashedWords(int dimension) {
+        return text -> {
+            float[] v = new float[dimension];
+            for (String word : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+                if (!word.isEmpty()) {
+                    v[Math.floorMod(word.hashCode(), dimension)] += 1;
+                }
+            }
+            double norm = 0;
+            for (float x : v) {
+                norm += x * x;
+            }
+            if (norm == 0) {
+                v[0] = 1;
+                return v;
+            }
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= (float) Math.sqrt(norm);
+            }
+            return v;
+        };
+    }
+
     /** Streams the client stopped reading before the end. */
     public int abandonedStreams() {
         return abandoned.get();
@@ -183,10 +225,13 @@ public final class ScriptedModelServer implements AutoCloseable {
         return completedStreams.get();
     }
 
+    /** Stops the server (again: a no-op), as a model server going away would. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
 
     private void models(HttpExchange exchange) throws IOException {
@@ -194,6 +239,40 @@ public final class ScriptedModelServer implements AutoCloseable {
                 exchange,
                 200,
                 "{\"object\":\"list\",\"data\":[{\"id\":\"scripted\",\"object\":\"model\",\"owned_by\":\"ragline\"}]}");
+    }
+
+    private void embeddings(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Function<String, float[]> e = embedder;
+            if (e == null) {
+                send(exchange, 404, "{\"error\":{\"message\":\"no embedding model here\",\"type\":\"not_found\"}}");
+                return;
+            }
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            List<String> inputs = new ArrayList<>();
+            if (body.path("input").isArray()) {
+                body.path("input").forEach(n -> inputs.add(n.asText()));
+            } else {
+                inputs.add(body.path("input").asText());
+            }
+            ObjectNode out = JSON.createObjectNode().put("object", "list");
+            ArrayNode data = out.putArray("data");
+            int tokens = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                ArrayNode vector = data.addObject()
+                        .put("object", "embedding")
+                        .put("index", i)
+                        .putArray("embedding");
+                for (float x : e.apply(inputs.get(i))) {
+                    vector.add(x);
+                }
+                tokens += inputs.get(i).split("\\s+").length;
+            }
+            embeddedTexts.addAndGet(inputs.size());
+            out.put("model", body.path("model").asText("scripted"));
+            out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+            send(exchange, 200, out.toString());
+        }
     }
 
     private void completions(HttpExchange exchange) throws IOException {

@@ -52,9 +52,25 @@ public interface RetrieverConfig {
 
     interface Embedding {
 
-        /** Name ingest records with every vector; only chunks embedded by this model are searched by vector. */
+        /**
+         * Name ingest records with every vector; only chunks embedded by this model are searched by vector (and the
+         * model asked for, when an embedding server is set).
+         */
         @WithDefault("bge-small-en-v1.5-q")
         String modelName();
+
+        /**
+         * The OpenAI-compatible {@code /v1/embeddings} server ingest embeds with ({@code ingest.embedding.url});
+         * unset, queries are embedded in-process.
+         */
+        Optional<String> url();
+
+        /** Bearer key for the embedding server, if it wants one. */
+        Optional<String> apiKey();
+
+        /** Longest wait for a query's embedding; past it hybrid search answers from BM25 alone and says so. */
+        @WithDefault("5S")
+        Duration timeout();
     }
 
     interface Bm25 {

@@ -18,6 +18,14 @@ public class ProblemMapper {
         return badRequest(e.getMessage());
     }
 
+    @ServerExceptionMapper
+    public Response unavailable(SearchUnavailableException e) {
+        return Response.status(503)
+                .type("application/problem+json")
+                .entity(new Problem(503, "Service Unavailable", e.getMessage()))
+                .build();
+    }
+
     /** Replaces Quarkus' built-in mapping of Jackson's binding errors, which names no reason. */
     @ServerExceptionMapper(priority = 1)
     public Response mismatched(MismatchedInputException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.ragline.model.EmbeddingServer;
 import io.ragline.retriever.config.RetrieverConfig;
 import io.ragline.retriever.embedding.QueryEmbedder;
 import io.ragline.retriever.rerank.Reranker;
@@ -86,15 +87,33 @@ public class SearchService {
         List<Scored> vector = List.of();
         List<Scored> keyword = List.of();
         float[] q = null;
+        String degraded = null;
         if (mode != Mode.KEYWORD) {
-            q = embedder.embed(query);
+            try {
+                q = embedder.embed(query);
+            } catch (EmbeddingServer.EmbeddingServerException e) {
+                if (mode == Mode.VECTOR) {
+                    throw new SearchUnavailableException("vector search cannot embed the query: " + e.getMessage(), e);
+                }
+                // hybrid falls back to BM25 alone, and says so
+                degraded = "keyword only: " + e.getMessage();
+                registry.counter("ragline.retriever.degraded", "reason", "embedding")
+                        .increment();
+            }
             embedMs = millisSince(t);
+        }
+        if (q != null) {
             t = System.nanoTime();
             vector = index.nearest(tenant, q, candidates, filter);
             vectorMs = millisSince(t);
         }
         List<Fused> ranked;
-        if (mode == Mode.VECTOR) {
+        if (mode == Mode.HYBRID && q == null) {
+            t = System.nanoTime();
+            keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
+            keywordMs = millisSince(t);
+            ranked = Fusion.single(keyword, false);
+        } else if (mode == Mode.VECTOR) {
             ranked = Fusion.single(vector, true);
         } else if (mode == Mode.KEYWORD) {
             t = System.nanoTime();
@@ -220,6 +239,7 @@ public class SearchService {
                 hits,
                 reranked,
                 mmr,
+                degraded,
                 new SearchResponse.Timings(embedMs, vectorMs, keywordMs, rerankMs, totalMs));
     }
 
