@@ -4,6 +4,7 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.InvalidEventException;
 import io.ragline.contracts.document.ContentHash;
@@ -27,12 +28,19 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -48,8 +56,9 @@ import org.jboss.logging.Logger;
  * a record that is not a valid event goes to {@code documents.dlq} with the reason in {@code dead-letter-reason}.
  *
  * <p>A batch is processed in rounds holding at most one event per document (so two versions of one document keep their
- * order); in each round the chunks of every document that needs new vectors are embedded together, sorted by length,
- * in batches of {@code ingest.embedding.batch-size}. Each document is then written in its own short transaction that
+ * order); in each round the documents that need new vectors are taken in groups of about twice
+ * {@code ingest.embedding.batch-size} chunks, each group's chunks embedded together, sorted by length; while one group
+ * is embedded, the group before it is written by the writer thread, each document in its own short transaction that
  * also records the event id: effects are exactly-once per event even though delivery is at-least-once (offsets are
  * committed after the batch returns). An unchanged document computes no embeddings and rewrites no chunks.
  */
@@ -91,6 +100,9 @@ public class DocumentIndexer {
     private Chunker chunker;
     private DocumentParser parser;
     private TokenCounter tokens;
+    private ExecutorService writer;
+    private Timer embedTime;
+    private Timer storeTime;
 
     /** A document whose chunks need (some) new vectors in this round. */
     private record Prepared(
@@ -104,6 +116,17 @@ public class DocumentIndexer {
 
     @PostConstruct
     void init() {
+        writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ingest-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        embedTime = Timer.builder("ragline.ingest.embed")
+                .description("time spent embedding one group of chunks")
+                .register(registry);
+        storeTime = Timer.builder("ragline.ingest.store")
+                .description("time spent writing one group of documents (one transaction each)")
+                .register(registry);
         tokens = TokenCounter.bgeSmall();
         chunker = new Chunker(config.chunking().maxTokens(), config.chunking().overlapTokens(), tokens::count);
         parser = new DocumentParser(config.maxTextChars());
@@ -111,6 +134,7 @@ public class DocumentIndexer {
 
     @PreDestroy
     void close() {
+        writer.shutdownNow();
         tokens.close();
     }
 
@@ -118,7 +142,8 @@ public class DocumentIndexer {
     @Blocking
     public void onSubmitted(ConsumerRecords<String, String> records) throws SQLException {
         List<DocumentSubmitted> events = new ArrayList<>();
-        List<Uni<Void>> sends = new ArrayList<>();
+        // also added to by the writer thread
+        List<Uni<Void>> sends = Collections.synchronizedList(new ArrayList<>());
         for (ConsumerRecord<String, String> record : records) {
             try {
                 events.add(EventJson.fromJson(record.value(), DocumentSubmitted.class));
@@ -139,7 +164,7 @@ public class DocumentIndexer {
             });
             events = later;
         }
-        for (Uni<Void> send : sends) {
+        for (Uni<Void> send : List.copyOf(sends)) {
             send.await().atMost(SEND_TIMEOUT);
         }
     }
@@ -245,9 +270,52 @@ public class DocumentIndexer {
         for (DocumentIndexed outcome : unchanged) {
             sends.add(send(indexed, outcome, outcome.partitionKey()));
         }
-        int embeddedNow = embed(prepared);
-        registry.counter("ragline.ingest.chunks.embedded").increment(embeddedNow);
+        // embedding (this thread, on the model's callers) and writing (the writer thread, waiting on PostgreSQL)
+        // overlap: group k is written while group k+1 is embedded; writes stay in order, one transaction per document
+        Future<?> writing = CompletableFuture.completedFuture(null);
+        try {
+            for (List<Prepared> group : groups(prepared)) {
+                long t = System.nanoTime();
+                int embeddedNow = embed(group);
+                registry.counter("ragline.ingest.chunks.embedded").increment(embeddedNow);
+                embedTime.record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
+                awaitWrite(writing);
+                writing = writer.submit(() -> {
+                    long w = System.nanoTime();
+                    write(group, model, indexVersion, sends);
+                    storeTime.record(System.nanoTime() - w, TimeUnit.NANOSECONDS);
+                    return null;
+                });
+            }
+        } finally {
+            // also when embedding failed: a retry of the round must not start while a write is still running
+            awaitWrite(writing);
+        }
+    }
+
+    /** Documents in groups of about {@code 2 × batch-size} chunks to embed (a document is never split). */
+    private List<List<Prepared>> groups(List<Prepared> prepared) {
+        List<List<Prepared>> groups = new ArrayList<>();
+        List<Prepared> group = new ArrayList<>();
+        int chunks = 0;
         for (Prepared p : prepared) {
+            group.add(p);
+            chunks += p.chunks().size();
+            if (chunks >= 2 * config.embedding().batchSize()) {
+                groups.add(group);
+                group = new ArrayList<>();
+                chunks = 0;
+            }
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return groups;
+    }
+
+    private void write(List<Prepared> group, String model, int indexVersion, List<Uni<Void>> sends)
+            throws SQLException {
+        for (Prepared p : group) {
             DocumentSubmitted event = p.event();
             int reused = (int) p.chunks().stream().filter(c -> c.reused()).count();
             store.replace(event, p.metadataJson(), model, indexVersion, p.chunks());
@@ -259,6 +327,24 @@ public class DocumentIndexer {
                     "indexed %s: %d chunk(s), %d embedded, %d reused, %d ms",
                     event.partitionKey(), p.chunks().size(), outcome.embeddedChunks(), reused, outcome.durationMs());
             sends.add(send(indexed, outcome, event.partitionKey()));
+        }
+    }
+
+    /** Waits for the previous group's writes; their database failure is this round's (and retried with it). */
+    private static void awaitWrite(Future<?> writing) throws SQLException {
+        try {
+            writing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while writing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
