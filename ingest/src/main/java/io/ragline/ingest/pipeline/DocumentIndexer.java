@@ -17,7 +17,6 @@ import io.ragline.ingest.embedding.TokenCounter;
 import io.ragline.ingest.parse.DocumentParser;
 import io.ragline.model.EmbeddingServer;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PostConstruct;
@@ -41,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -143,7 +143,7 @@ public class DocumentIndexer {
     public void onSubmitted(ConsumerRecords<String, String> records) throws SQLException {
         List<DocumentSubmitted> events = new ArrayList<>();
         // also added to by the writer thread
-        List<Uni<Void>> sends = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> sends = Collections.synchronizedList(new ArrayList<>());
         for (ConsumerRecord<String, String> record : records) {
             try {
                 events.add(EventJson.fromJson(record.value(), DocumentSubmitted.class));
@@ -164,8 +164,16 @@ public class DocumentIndexer {
             });
             events = later;
         }
-        for (Uni<Void> send : List.copyOf(sends)) {
-            send.await().atMost(SEND_TIMEOUT);
+        // every send is already on its way (sent as its document was written); offsets are committed after this
+        // method returns, so wait for the broker's acknowledgement of all of them
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing outcomes", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("outcomes not published: " + e.getMessage(), e);
         }
     }
 
@@ -180,7 +188,7 @@ public class DocumentIndexer {
         });
     }
 
-    private void indexRound(List<DocumentSubmitted> round, List<Uni<Void>> sends) throws SQLException {
+    private void indexRound(List<DocumentSubmitted> round, List<CompletableFuture<Void>> sends) throws SQLException {
         String model = config.embedding().modelName();
         int indexVersion = config.indexVersion();
         Set<String> done =
@@ -313,7 +321,7 @@ public class DocumentIndexer {
         return groups;
     }
 
-    private void write(List<Prepared> group, String model, int indexVersion, List<Uni<Void>> sends)
+    private void write(List<Prepared> group, String model, int indexVersion, List<CompletableFuture<Void>> sends)
             throws SQLException {
         for (Prepared p : group) {
             DocumentSubmitted event = p.event();
@@ -396,7 +404,7 @@ public class DocumentIndexer {
                 Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
     }
 
-    private Uni<Void> fail(DocumentSubmitted event, String stage, String reason, String metadataJson)
+    private CompletableFuture<Void> fail(DocumentSubmitted event, String stage, String reason, String metadataJson)
             throws SQLException {
         store.markFailed(event, metadataJson, reason);
         registry.counter("ragline.ingest.documents", "outcome", "failed").increment();
@@ -421,7 +429,7 @@ public class DocumentIndexer {
     }
 
     /** A record that is not a valid event: to the dead-letter topic, with the reason, so it blocks nothing. */
-    private Uni<Void> deadLetter(ConsumerRecord<String, String> record, String reason) {
+    private CompletableFuture<Void> deadLetter(ConsumerRecord<String, String> record, String reason) {
         LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
         registry.counter("ragline.ingest.dead.letters").increment();
         RecordHeaders headers = new RecordHeaders();
@@ -435,7 +443,7 @@ public class DocumentIndexer {
                         .withKey(record.key())
                         .withHeaders(headers)
                         .build());
-        return deadLetters.sendMessage(message);
+        return deadLetters.sendMessage(message).subscribeAsCompletionStage();
     }
 
     /**
@@ -468,12 +476,13 @@ public class DocumentIndexer {
         }
     }
 
-    private static <T> Uni<Void> send(MutinyEmitter<T> emitter, T event, String key) {
+    private static <T> CompletableFuture<Void> send(MutinyEmitter<T> emitter, T event, String key) {
         Message<T> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(key)
                         .build());
-        return emitter.sendMessage(message);
+        // subscribed now: a Mutiny emitter sends only once its Uni is subscribed to
+        return emitter.sendMessage(message).subscribeAsCompletionStage();
     }
 
     @FunctionalInterface
