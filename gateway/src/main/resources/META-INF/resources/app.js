@@ -167,8 +167,8 @@
     const label = document.createElement('span');
     label.textContent = name;
     const status = document.createElement('span');
-    status.className = 'status-submitted';
-    status.textContent = 'submitted';
+    status.className = 'status-queued';
+    status.textContent = 'queued';
     li.append(label, status);
     li.dataset.documentId = id;
     $('uploads').appendChild(li);

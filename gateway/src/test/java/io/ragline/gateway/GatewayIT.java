@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.agroal.api.AgroalDataSource;
@@ -22,6 +26,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -128,6 +134,60 @@ class GatewayIT extends ServiceEndpointsContract {
                 .then()
                 .statusCode(400)
                 .body("detail", containsString("send one file with it"));
+    }
+
+    @Test
+    void anAcceptedDocumentIsQueuedAndListedByStatusPageByPage() {
+        String prefix = "list-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        for (int i = 0; i < 3; i++) {
+            given().contentType("application/json")
+                    .body("{\"id\":\"" + prefix + i + "\",\"title\":\"T\",\"text\":\"Queued text " + i + ".\"}")
+                    .post("/v1/documents")
+                    .then()
+                    .statusCode(202)
+                    .body("status", equalTo("queued"));
+        }
+        // no ingest runs in this test: the documents stay queued, with the time they were accepted
+        given().get("/v1/documents/" + prefix + "0")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("queued"))
+                .body("stages.queued", notNullValue())
+                .body("stages.indexed", nullValue());
+
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            var page = given().queryParam("status", "queued")
+                    .queryParam("limit", 2)
+                    .queryParam("after", after == null ? "" : after)
+                    .get("/v1/documents")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            List<String> ids = page.getList("documents.documentId", String.class);
+            assertThat(ids.size()).isLessThanOrEqualTo(2);
+            assertThat(page.getList("documents.status", String.class)).containsOnly("queued");
+            seen.addAll(ids);
+            after = page.getString("next");
+            pages++;
+        } while (after != null && pages < 1000);
+        assertThat(seen).contains(prefix + "0", prefix + "1", prefix + "2").doesNotHaveDuplicates();
+
+        given().queryParam("status", "indexed")
+                .get("/v1/documents")
+                .then()
+                .statusCode(200)
+                .body("documents.documentId", not(hasItem(prefix + "0")));
+        given().queryParam("status", "ready")
+                .get("/v1/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("unknown status 'ready'"));
+        given().queryParam("limit", 0).get("/v1/documents").then().statusCode(400);
+        given().queryParam("after", "nonsense").get("/v1/documents").then().statusCode(400);
     }
 
     @Test

@@ -89,6 +89,40 @@ class IngestIT extends ServiceEndpointsContract {
     }
 
     @Test
+    void aQueuedDocumentMovesThroughParsingAndEmbeddingToIndexedWithTheTimeOfEachStage() throws Exception {
+        String id = "stages-" + UUID.randomUUID();
+        // the row the gateway writes when it accepts a submission
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, media_type,"
+                        + " content_hash, status, version_at, stage, queued_at) VALUES ('acme', ?, ?, 'text/plain',"
+                        + " '', 'submitted', '-infinity', 'queued', now())")) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+        DocumentSubmitted event = submit(id, "A paragraph about stages.");
+        awaitIndexed(event.eventId());
+
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT stage, status, chunk_count, queued_at <= parsing_at,"
+                        + " parsing_at <= embedding_at, embedding_at <= indexed_at, failed_at IS NULL"
+                        + " FROM documents WHERE tenant = 'acme' AND id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("indexed");
+                assertThat(rs.getString(2)).isEqualTo("indexed");
+                assertThat(rs.getInt(3)).isEqualTo(1);
+                // null (a stage never recorded) would read as false
+                assertThat(rs.getBoolean(4)).as("queued, then parsing").isTrue();
+                assertThat(rs.getBoolean(5)).as("parsing, then embedding").isTrue();
+                assertThat(rs.getBoolean(6)).as("embedding, then indexed").isTrue();
+                assertThat(rs.getBoolean(7)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aRedeliveredEventIsAppliedOnce() throws Exception {
         String id = "once-" + UUID.randomUUID();
         DocumentSubmitted event = submit(id, "A single paragraph that is indexed once.");

@@ -2,6 +2,8 @@ package io.ragline.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ragline.runtime.Home;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -55,7 +58,17 @@ class PlatformIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(202);
 
-            assertThat(awaitStatus(gateway, id, "indexed")).contains("\"chunkCount\":1");
+            String indexed = awaitStatus(gateway, id, "indexed");
+            assertThat(indexed).contains("\"chunkCount\":1");
+            // every stage of the submission, with its time, through the public API
+            JsonNode stages = new ObjectMapper().readTree(indexed).path("stages");
+            for (String stage : List.of("queued", "parsing", "embedding", "indexed")) {
+                assertThat(stages.path(stage).isTextual())
+                        .as(stage + " in " + indexed)
+                        .isTrue();
+            }
+            assertThat(Instant.parse(stages.path("queued").asText()))
+                    .isBeforeOrEqualTo(Instant.parse(stages.path("indexed").asText()));
             try (Connection c = connect(platform.jdbcUrl());
                     Statement st = c.createStatement()) {
                 st.execute("SET enable_seqscan = off");

@@ -13,11 +13,13 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -118,8 +120,8 @@ public class DocumentResource {
                 inline ? document.text() : null,
                 inline ? null : contents.store(tenant, "text/plain", null, bytes),
                 document.metadata());
-        send(submitted, event, event.partitionKey());
-        return Response.accepted(new Accepted(id, event.eventId(), "submitted")).build();
+        publish(event);
+        return Response.accepted(new Accepted(id, event.eventId(), "queued")).build();
     }
 
     @POST
@@ -162,9 +164,9 @@ public class DocumentResource {
                     null,
                     ref,
                     meta);
-            send(submitted, event, event.partitionKey());
+            publish(event);
             accepted.add(
-                    new AcceptedFile(documentId, event.eventId(), "submitted", upload.fileName(), upload.mediaType()));
+                    new AcceptedFile(documentId, event.eventId(), "queued", upload.fileName(), upload.mediaType()));
         }
         return Response.accepted(new AcceptedFiles(accepted)).build();
     }
@@ -244,8 +246,28 @@ public class DocumentResource {
     }
 
     @GET
+    @Operation(
+            summary =
+                    "The tenant's documents, most recently changed first, optionally at one stage"
+                            + " (queued, parsing, embedding, indexed, failed, deleted); page with 'after' = the previous 'next'")
+    public DocumentStatusRepository.DocumentPage list(
+            @QueryParam("status") String status,
+            @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("after") String after) {
+        if (status != null && !DocumentStatusRepository.STAGES.contains(status)) {
+            throw new ProblemException(
+                    400,
+                    "unknown status '" + status + "'; one of " + String.join(", ", DocumentStatusRepository.STAGES));
+        }
+        if (limit < 1 || limit > 1000) {
+            throw new ProblemException(400, "limit must be between 1 and 1000, got " + limit);
+        }
+        return statuses.list(caller.tenant(), status, limit, after);
+    }
+
+    @GET
     @Path("/{id: .+}")
-    @Operation(summary = "Indexing status of a document")
+    @Operation(summary = "Indexing status of a document: its stage and when each stage was reached")
     public DocumentStatusRepository.DocumentStatus status(@PathParam("id") String id) {
         return statuses.find(caller.tenant(), id)
                 .orElseThrow(() -> new ProblemException(404, "no document '" + id + "' (it may still be queued)"));
@@ -261,6 +283,17 @@ public class DocumentResource {
         DocumentDeleted event = DocumentDeleted.of(caller.tenant(), id, "api");
         send(deleted, event, event.partitionKey());
         return Response.accepted(new Accepted(id, event.eventId(), "deleting")).build();
+    }
+
+    /** Records the submission as queued, then publishes it; a submission the broker refuses is marked failed. */
+    private void publish(DocumentSubmitted event) {
+        statuses.queued(event);
+        try {
+            send(submitted, event, event.partitionKey());
+        } catch (ProblemException e) {
+            statuses.notPublished(event, e.getMessage());
+            throw e;
+        }
     }
 
     /** Waits for the broker's acknowledgement, so a 202 means the event is durably on the topic. */

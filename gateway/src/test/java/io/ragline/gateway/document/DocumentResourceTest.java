@@ -42,7 +42,7 @@ class DocumentResourceTest {
                 .then()
                 .statusCode(202)
                 .body("documentId", equalTo("handbook"))
-                .body("status", equalTo("submitted"));
+                .body("status", equalTo("queued"));
 
         InMemorySink<DocumentSubmitted> sink = connector.sink(DocumentResource.SUBMITTED_CHANNEL);
         List<? extends Message<DocumentSubmitted>> sent = sink.received();

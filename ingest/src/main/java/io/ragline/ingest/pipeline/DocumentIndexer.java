@@ -114,6 +114,9 @@ public class DocumentIndexer {
         }
     }
 
+    /** A submission that needs parsing and chunking (new or changed). */
+    private record ToParse(DocumentSubmitted event, IndexStore.Current now, String metadataJson, long startNanos) {}
+
     @PostConstruct
     void init() {
         writer = Executors.newSingleThreadExecutor(r -> {
@@ -199,6 +202,7 @@ public class DocumentIndexer {
         List<Prepared> prepared = new ArrayList<>();
         List<IndexStore.Touch> touches = new ArrayList<>();
         List<DocumentIndexed> unchanged = new ArrayList<>();
+        List<ToParse> toParse = new ArrayList<>();
         int redelivered = 0;
         for (DocumentSubmitted event : round) {
             long startNanos = System.nanoTime();
@@ -217,7 +221,7 @@ public class DocumentIndexer {
             }
             if (now != null && now.versionAt().isAfter(event.occurredAt())) {
                 LOG.infof("ignoring %s: a newer version of the document was already applied", event.partitionKey());
-                store.markProcessed(event.eventId());
+                store.markStale(event.eventId(), event.tenant(), event.documentId());
                 continue;
             }
             String metadataJson = EventJson.toJson(event.metadata());
@@ -238,6 +242,22 @@ public class DocumentIndexer {
                 unchanged.add(outcome(event, now.chunkCount(), 0, startNanos));
                 continue;
             }
+            toParse.add(new ToParse(event, now, metadataJson, startNanos));
+        }
+        store.touchAll(touches);
+        registry.counter("ragline.ingest.documents", "outcome", "redelivered").increment(redelivered);
+        registry.counter("ragline.ingest.documents", "outcome", "unchanged").increment(unchanged.size());
+        for (DocumentIndexed outcome : unchanged) {
+            sends.add(send(indexed, outcome, outcome.partitionKey()));
+        }
+        store.markStage(
+                "parsing",
+                toParse.stream().map(t -> t.event().tenant()).toList(),
+                toParse.stream().map(t -> t.event().documentId()).toList());
+        for (ToParse next : toParse) {
+            DocumentSubmitted event = next.event();
+            IndexStore.Current now = next.now();
+            String metadataJson = next.metadataJson();
             String text;
             try {
                 text = text(event);
@@ -250,7 +270,7 @@ public class DocumentIndexer {
                 sends.add(fail(event, "parse", "the document has no text", metadataJson));
                 continue;
             }
-            Map<String, float[]> reusable = now == null
+            Map<String, float[]> reusable = now == null || now.chunkCount() == 0
                     ? Map.of()
                     : store.reusableEmbeddings(event.tenant(), event.documentId(), model, indexVersion);
             List<IndexStore.StoredChunk> stored = new ArrayList<>(chunks.size());
@@ -270,14 +290,12 @@ public class DocumentIndexer {
                         chunk.headingPath(),
                         reusable.get(hash)));
             }
-            prepared.add(new Prepared(event, metadataJson, stored, startNanos));
+            prepared.add(new Prepared(event, metadataJson, stored, next.startNanos()));
         }
-        store.touchAll(touches);
-        registry.counter("ragline.ingest.documents", "outcome", "redelivered").increment(redelivered);
-        registry.counter("ragline.ingest.documents", "outcome", "unchanged").increment(unchanged.size());
-        for (DocumentIndexed outcome : unchanged) {
-            sends.add(send(indexed, outcome, outcome.partitionKey()));
-        }
+        store.markStage(
+                "embedding",
+                prepared.stream().map(p -> p.event().tenant()).toList(),
+                prepared.stream().map(p -> p.event().documentId()).toList());
         // embedding (this thread, on the model's callers) and writing (the writer thread, waiting on PostgreSQL)
         // overlap: group k is written while group k+1 is embedded; writes stay in order, one transaction per document
         Future<?> writing = CompletableFuture.completedFuture(null);

@@ -212,10 +212,11 @@ class IndexStore {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, source,"
-                        + " media_type, content_hash, size_bytes, metadata, status, status_reason, version_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'failed', ?, ?)"
+                        + " media_type, content_hash, size_bytes, metadata, status, status_reason, version_at, stage,"
+                        + " failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'failed', ?, ?, 'failed', now())"
                         + " ON CONFLICT (tenant, id) DO UPDATE SET status = 'failed',"
-                        + " status_reason = EXCLUDED.status_reason, updated_at = now()")) {
+                        + " status_reason = EXCLUDED.status_reason, stage = 'failed', failed_at = now(),"
+                        + " updated_at = now()")) {
                     int next = setDocumentColumns(ps, event, metadataJson);
                     ps.setString(next, reason);
                     ps.setTimestamp(next + 1, Timestamp.from(event.occurredAt()));
@@ -238,7 +239,8 @@ class IndexStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("UPDATE documents SET title = ?, metadata = ?::jsonb,"
-                            + " version_at = ?, updated_at = now() WHERE tenant = ? AND id = ?");
+                            + " version_at = ?, stage = 'indexed', indexed_at = now(), updated_at = now()"
+                            + " WHERE tenant = ? AND id = ?");
                     PreparedStatement processed = c.prepareStatement(
                             "INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 for (Touch t : touches) {
@@ -262,10 +264,51 @@ class IndexStore {
         }
     }
 
-    /** Records the event as handled without other effects (a stale or unchanged submission). */
-    void markProcessed(String eventId) throws SQLException {
+    /**
+     * Moves the latest submission of these documents ({@code tenant/id} keys) to {@code parsing} or {@code embedding},
+     * with the time, in one statement. Only documents whose row the gateway or an earlier version created are
+     * touched; what this records is for the submitter's eyes only, nothing decides from it.
+     */
+    void markStage(String stage, List<String> tenants, List<String> documentIds) throws SQLException {
+        if (tenants.isEmpty()) {
+            return;
+        }
+        String column = switch (stage) {
+            case "parsing" -> "parsing_at";
+            case "embedding" -> "embedding_at";
+            default -> throw new IllegalArgumentException("not a progress stage: " + stage);
+        };
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE documents d SET stage = ?, " + column + " = now()"
+                        + " FROM unnest(?::text[], ?::text[]) AS k(tenant, id)"
+                        + " WHERE d.tenant = k.tenant AND d.id = k.id")) {
+            ps.setString(1, stage);
+            ps.setArray(2, c.createArrayOf("text", tenants.toArray()));
+            ps.setArray(3, c.createArrayOf("text", documentIds.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Records a submission older than what was already applied as handled, without other effects; the stage the
+     * gateway showed for it goes back to the document's applied status.
+     */
+    void markStale(String eventId, String tenant, String documentId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            markProcessed(c, eventId);
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE documents SET stage = status WHERE tenant = ? AND id = ?")) {
+                    ps.setString(1, tenant);
+                    ps.setString(2, documentId);
+                    ps.executeUpdate();
+                }
+                markProcessed(c, eventId);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         }
     }
 
@@ -281,7 +324,8 @@ class IndexStore {
                 int removed;
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE documents SET status = 'deleted', status_reason = NULL, chunk_count = 0,"
-                                + " version_at = ?, updated_at = now() WHERE tenant = ? AND id = ? AND version_at <= ?")) {
+                                + " version_at = ?, stage = 'deleted', deleted_at = now(), updated_at = now()"
+                                + " WHERE tenant = ? AND id = ? AND version_at <= ?")) {
                     ps.setTimestamp(1, Timestamp.from(versionAt));
                     ps.setString(2, tenant);
                     ps.setString(3, documentId);
@@ -321,13 +365,15 @@ class IndexStore {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, source, media_type,"
                 + " content_hash, size_bytes, metadata, status, status_reason, chunk_count, embedding_model,"
-                + " index_version, version_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'indexed', NULL, ?, ?, ?, ?)"
+                + " index_version, version_at, stage, indexed_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'indexed', NULL, ?, ?, ?, ?, 'indexed', now())"
                 + " ON CONFLICT (tenant, id) DO UPDATE SET title = EXCLUDED.title, source = EXCLUDED.source,"
                 + " media_type = EXCLUDED.media_type, content_hash = EXCLUDED.content_hash,"
                 + " size_bytes = EXCLUDED.size_bytes, metadata = EXCLUDED.metadata, status = EXCLUDED.status,"
                 + " status_reason = EXCLUDED.status_reason, chunk_count = EXCLUDED.chunk_count,"
                 + " embedding_model = EXCLUDED.embedding_model, index_version = EXCLUDED.index_version,"
-                + " version_at = EXCLUDED.version_at, updated_at = now()")) {
+                + " version_at = EXCLUDED.version_at, stage = 'indexed', indexed_at = now(), failed_at = NULL,"
+                + " deleted_at = NULL, updated_at = now()")) {
             int next = setDocumentColumns(ps, event, metadataJson);
             ps.setInt(next, chunkCount);
             ps.setString(next + 1, model);
