@@ -55,7 +55,7 @@ class IngestCrashIT {
             submit(gateway, prefix);
 
             // kill while ingest is writing: some documents are in, most are not
-            awaitTrue(
+            Await.until(
                     () -> indexed(platform.jdbcUrl(), prefix) >= 20, Duration.ofSeconds(180), "ingest indexed nothing");
             platform.crash("ingest");
             int indexedAtCrash = indexed(platform.jdbcUrl(), prefix);
@@ -71,7 +71,7 @@ class IngestCrashIT {
                     .isGreaterThan(committedAtCrash);
 
             platform.restart("ingest");
-            awaitTrue(
+            Await.until(
                     () -> indexed(platform.jdbcUrl(), prefix) == DOCUMENTS,
                     Duration.ofSeconds(300),
                     "not every document was indexed after the restart");
@@ -199,20 +199,5 @@ class IngestCrashIT {
                     .mapToLong(e -> e.getValue().offset())
                     .sum();
         }
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void awaitTrue(Check check, Duration limit, String failure) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (check.ok()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(failure + " within " + limit.toSeconds() + " s");
     }
 }

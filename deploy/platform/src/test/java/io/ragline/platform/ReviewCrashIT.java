@@ -62,10 +62,10 @@ class ReviewCrashIT {
                     .start(line -> {})) {
                 deliver(platform.url("gateway"), repo, sha);
 
-                awaitTrue(() -> modelCalls.get() >= 1, Duration.ofSeconds(90), "the agent never asked the model");
+                Await.until(() -> modelCalls.get() >= 1, Duration.ofSeconds(90), "the agent never asked the model");
                 platform.crashAndRestart("agents");
 
-                awaitTrue(
+                Await.until(
                         () -> !github.findAll(postRequestedFor(urlPathEqualTo("/repos/" + repo + "/pulls/7/reviews")))
                                 .isEmpty(),
                         Duration.ofSeconds(150),
@@ -118,20 +118,5 @@ class ReviewCrashIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void awaitTrue(Check check, Duration limit, String failure) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (check.ok()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(failure + " within " + limit.toSeconds() + " s");
     }
 }
