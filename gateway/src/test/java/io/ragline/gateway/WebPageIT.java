@@ -98,9 +98,11 @@ class WebPageIT {
         DocumentSubmitted event = EventJson.fromJson(record.value(), DocumentSubmitted.class);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO documents (tenant, id, title, source,"
-                                + " media_type, content_hash, status, chunk_count, version_at) VALUES (?, ?, ?, ?, ?, ?,"
-                                + " 'indexed', 1, ?) ON CONFLICT (tenant, id) DO UPDATE SET status = 'indexed', chunk_count = 1")) {
+                        // what ingest writes when it has indexed the document (the gateway wrote it as queued)
+                        "INSERT INTO documents (tenant, id, title, source, media_type, content_hash, status,"
+                                + " chunk_count, version_at, stage, indexed_at) VALUES (?, ?, ?, ?, ?, ?, 'indexed', 1, ?,"
+                                + " 'indexed', now()) ON CONFLICT (tenant, id) DO UPDATE SET status = 'indexed',"
+                                + " chunk_count = 1, stage = 'indexed', indexed_at = now()")) {
             ps.setString(1, event.tenant());
             ps.setString(2, event.documentId());
             ps.setString(3, event.title());
