@@ -15,12 +15,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ingest and the retriever configured with an external OpenAI-compatible embedding server (here a scripted one whose
- * vectors are hashed bags of words, nothing like bge's): chunks carry the server's vectors and model name, queries are
+ * vectors are hashed bags of words, nothing like bge's; it refuses its first two requests, which ingest retries):
+ * chunks carry the server's vectors and model name, queries are
  * embedded by the same server, and when the server goes away hybrid search answers from BM25 alone and says so, while
  * vector search answers 503 with the reason.
  */
@@ -37,7 +40,16 @@ class ExternalEmbeddingsIT {
     @Test
     void chunksAndQueriesAreEmbeddedByTheConfiguredServer() throws Exception {
         ScriptedModelServer server = ScriptedModelServer.start(r -> ScriptedModelServer.Reply.text("unused"));
-        server.embeddings(ScriptedModelServer.hashedWords(384));
+        // the first two requests find the server unavailable (503): ingest retries, nothing is lost
+        AtomicInteger unavailable = new AtomicInteger();
+        Function<String, float[]> words = ScriptedModelServer.hashedWords(384);
+        server.embeddings(text -> {
+            if (unavailable.get() < 2) {
+                unavailable.incrementAndGet();
+                throw new IllegalStateException("warming up");
+            }
+            return words.apply(text);
+        });
         Settings settings = Settings.from(Home.locate(), FreePorts.settings(data.resolve("data")));
         try (server;
                 Platform platform = new Platform(settings)
@@ -48,6 +60,9 @@ class ExternalEmbeddingsIT {
                         .start(line -> {})) {
             ResearchBenchmark.ingest(http, platform.url("gateway"));
             int documents = ResearchBenchmark.DOCS.length;
+            assertThat(unavailable.get())
+                    .as("requests refused before the server came up")
+                    .isEqualTo(2);
 
             try (Connection c = DriverManager.getConnection(platform.jdbcUrl(), "postgres", "postgres");
                     ResultSet rs = c.createStatement()

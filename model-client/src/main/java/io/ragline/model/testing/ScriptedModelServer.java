@@ -179,7 +179,10 @@ public final class ScriptedModelServer implements AutoCloseable {
         requests.clear();
     }
 
-    /** Answers {@code POST /v1/embeddings} with this function's vector for each input (404 until one is set). */
+    /**
+     * Answers {@code POST /v1/embeddings} with this function's vector for each input (404 until one is set; a 503 for
+     * the request when the function throws).
+     */
     public void embeddings(Function<String, float[]> embedder) {
         this.embedder = embedder;
     }
@@ -259,11 +262,28 @@ public final class ScriptedModelServer implements AutoCloseable {
             ArrayNode data = out.putArray("data");
             int tokens = 0;
             for (int i = 0; i < inputs.size(); i++) {
+                float[] embedded;
+                try {
+                    embedded = e.apply(inputs.get(i));
+                } catch (RuntimeException failure) {
+                    // an embedder that throws plays a server that is down or overloaded
+                    send(
+                            exchange,
+                            503,
+                            JSON.createObjectNode()
+                                    .set(
+                                            "error",
+                                            JSON.createObjectNode()
+                                                    .put("message", String.valueOf(failure.getMessage()))
+                                                    .put("type", "unavailable"))
+                                    .toString());
+                    return;
+                }
                 ArrayNode vector = data.addObject()
                         .put("object", "embedding")
                         .put("index", i)
                         .putArray("embedding");
-                for (float x : e.apply(inputs.get(i))) {
+                for (float x : embedded) {
                     vector.add(x);
                 }
                 tokens += inputs.get(i).split("\\s+").length;
