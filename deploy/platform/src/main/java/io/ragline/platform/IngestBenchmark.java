@@ -179,6 +179,14 @@ final class IngestBenchmark {
     }
 
     private double counter(String service, String name) throws Exception {
+        return metric(http, service, name);
+    }
+
+    /**
+     * The sum of a service's Prometheus series whose line starts with {@code name} (a metric name, or a name with its
+     * labels, e.g. {@code ragline_ingest_documents_total{outcome="unchanged"}}); 0 when there is none.
+     */
+    static double metric(HttpClient http, String service, String name) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(service + "/q/metrics"))
                         .header("accept", "text/plain")
@@ -186,6 +194,8 @@ final class IngestBenchmark {
                 HttpResponse.BodyHandlers.ofString());
         return response.body()
                 .lines()
+                // the text format writes labels with a trailing comma ({outcome="indexed",}); OpenMetrics does not
+                .map(l -> l.replace(",}", "}"))
                 .filter(l -> l.startsWith(name))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();

@@ -77,15 +77,11 @@ class IngestCrashIT {
                     "not every document was indexed after the restart");
 
             // the restarted ingest embedded only what was not in the database and skipped what was
-            String metrics = http.send(
-                            HttpRequest.newBuilder(URI.create(platform.url("ingest") + "/q/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            assertThat(metric(metrics, "ragline_ingest_chunks_embedded_total"))
+            String ingest = platform.url("ingest");
+            assertThat(IngestBenchmark.metric(http, ingest, "ragline_ingest_chunks_embedded_total"))
                     .as("chunks embedded after the restart")
                     .isEqualTo((double) (DOCUMENTS - indexedAtCrash) * SECTIONS);
-            assertThat(metric(metrics, "ragline_ingest_documents_total{outcome=\"redelivered\"}"))
+            assertThat(IngestBenchmark.metric(http, ingest, "ragline_ingest_documents_total{outcome=\"redelivered\"}"))
                     .as("applied documents delivered again and skipped")
                     .isEqualTo((double) (indexedAtCrash - committedAtCrash));
 
@@ -157,16 +153,6 @@ class IngestCrashIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         }
         inFlight.clear();
-    }
-
-    private static double metric(String prometheus, String series) {
-        return prometheus
-                .lines()
-                .filter(l -> l.startsWith(series + " "))
-                .mapToDouble(
-                        l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + series + " in the metrics"));
     }
 
     private static int indexed(String jdbcUrl, String prefix) throws Exception {
