@@ -212,21 +212,22 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * Refreshes the planner's statistics now ({@code ANALYZE}). Without them PostgreSQL estimates a handful of rows
-     * and prefers an exact scan to the HNSW index.
+     * Does now what autovacuum would ({@code VACUUM (ANALYZE)}): refreshes the planner's statistics (without them
+     * PostgreSQL estimates a handful of rows and prefers an exact scan to the HNSW index), reclaims the rows replaced
+     * documents left behind, and keeps the visibility map that lets BM25 read postings from their index alone.
      */
     public void analyze() {
         try (Connection c = DriverManager.getConnection(jdbcUrl, settings.dbUser(), settings.dbPassword());
                 Statement st = c.createStatement()) {
-            st.execute("ANALYZE");
+            st.execute("VACUUM (ANALYZE)");
         } catch (SQLException e) {
-            System.err.println("ANALYZE failed: " + e.getMessage());
+            System.err.println("VACUUM (ANALYZE) failed: " + e.getMessage());
         }
     }
 
     /**
-     * The embedded PostgreSQL (PGlite) runs no autovacuum, so nothing would ever refresh the planner's statistics:
-     * the launcher does, every {@code RAGLINE_DB_ANALYZE_SECONDS} (300). A real PostgreSQL's autovacuum does this
+     * The embedded PostgreSQL (PGlite) runs no autovacuum, so nothing would ever refresh the planner's statistics or
+     * the visibility map: the launcher does, every {@code RAGLINE_DB_ANALYZE_SECONDS} (300). A real PostgreSQL's autovacuum does this
      * itself; with {@code RAGLINE_DB_URL} set, this is not started.
      */
     private void startAnalyzer() {

@@ -204,8 +204,8 @@ public final class Ragline {
                   RAGLINE_DB_URL=jdbc:postgresql://...   use an existing PostgreSQL with pgvector
                   RAGLINE_DB_USER / RAGLINE_DB_PASSWORD  its credentials
                   RAGLINE_DATA_DIR=var/data              where the embedded broker and database keep their data
-                  RAGLINE_DB_ANALYZE_SECONDS=300         how often the embedded database's planner statistics are
-                                                         refreshed (PGlite has no autovacuum)
+                  RAGLINE_DB_ANALYZE_SECONDS=300         how often the embedded database is vacuumed and its planner
+                                                         statistics refreshed (PGlite has no autovacuum)
                 """);
         return 0;
     }

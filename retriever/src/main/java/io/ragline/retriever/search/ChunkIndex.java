@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,36 +78,39 @@ public class ChunkIndex {
     }
 
     /**
-     * The {@code n} best chunks by BM25 (Robertson/Lucene form: {@code idf = ln(1 + (N - df + 0.5) / (df + 0.5))},
-     * term frequency saturated by k1 and normalised by chunk length with b) over the query's lexemes as PostgreSQL's
-     * {@code english} configuration produces them (stemmed, stop words removed). Document frequencies count the
-     * tenant's whole collection; filters then choose among the scored chunks.
+     * The query's BM25 term weights: for each of its lexemes (as PostgreSQL's {@code english} configuration produces
+     * them: stemmed, stop words removed), its query frequency times {@code idf = ln(1 + (N - df + 0.5) / (df + 0.5))}
+     * times {@code k1 + 1} (Robertson/Lucene form), with document frequencies over the tenant's whole collection.
      */
-    public List<Fusion.Scored> bm25(String tenant, String query, int n, SearchFilter filter, CollectionStats stats)
-            throws SQLException {
-        return bm25(tenant, query, n, filter, stats, List.of());
+    public record Bm25Query(String[] terms, double[] weights) {
+
+        public boolean isEmpty() {
+            return terms.length == 0;
+        }
     }
 
+    /** The best keyword candidates and the term weights that scored them (to score more chunks the same way). */
+    public record Bm25Result(List<Fusion.Scored> top, Bm25Query query) {}
+
     /**
-     * As {@link #bm25(String, String, int, SearchFilter, CollectionStats)}, plus the scores of {@code alsoScore} (chunks
-     * the vector side found) wherever they rank; a chunk without any query term has no row (BM25 0).
+     * The {@code n} best chunks by BM25 (term frequency saturated by k1 and normalised by chunk length with b), best
+     * first, among those the filter admits. One statement: the query's lexemes, their document frequencies (counted
+     * from the postings' primary key alone, which carries tf and the chunk length), then one pass over their postings.
+     * The term weights come back with the ranking, so {@link #bm25Scores} can score other chunks without counting again.
      */
-    public List<Fusion.Scored> bm25(
-            String tenant, String query, int n, SearchFilter filter, CollectionStats stats, List<String> alsoScore)
+    public Bm25Result bm25(String tenant, String query, int n, SearchFilter filter, CollectionStats stats)
             throws SQLException {
         if (stats.chunks() == 0) {
-            return List.of();
+            return new Bm25Result(List.of(), new Bm25Query(new String[0], new double[0]));
         }
-        String sql = "WITH q AS (SELECT lexeme AS term, cardinality(positions) AS qtf"
-                + " FROM unnest(to_tsvector('english', ?))),"
-                + " postings AS (SELECT p.chunk_id, p.tf, p.chunk_len, q.qtf,"
-                + " count(*) OVER (PARTITION BY p.term) AS df"
-                + " FROM chunk_terms p JOIN q ON p.term = q.term WHERE p.tenant = ?),"
-                + " scored AS (SELECT chunk_id, sum(qtf * ln(1 + (?::float8 - df + 0.5) / (df + 0.5))"
-                + " * tf * (?::float8 + 1) / (tf + ?::float8 * (1 - ?::float8 + ?::float8 * chunk_len / ?::float8)))"
-                + " AS score FROM postings GROUP BY chunk_id)"
-                + " SELECT chunk_id, score FROM (SELECT s.chunk_id, s.score,"
-                + " row_number() OVER (ORDER BY s.score DESC, s.chunk_id) AS r FROM scored s"
+        String sql = "WITH w AS (SELECT q.lexeme AS term,"
+                + " cardinality(q.positions) * ln(1 + (?::float8 - d.df + 0.5) / (d.df + 0.5)) * ?::float8 AS weight"
+                + " FROM unnest(to_tsvector('english', ?)) q CROSS JOIN LATERAL"
+                + " (SELECT count(*)::float8 AS df FROM chunk_terms p WHERE p.tenant = ? AND p.term = q.lexeme) d),"
+                + " scored AS (SELECT p.chunk_id, sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
+                + " AS score FROM w JOIN chunk_terms p ON p.tenant = ? AND p.term = w.term GROUP BY p.chunk_id)"
+                + " SELECT NULL AS chunk_id, term, weight FROM w UNION ALL"
+                + " (SELECT s.chunk_id, NULL, s.score FROM scored s"
                 + (filter.sql().isEmpty()
                         ? ""
                         : " JOIN chunks c ON c.id = s.chunk_id"
@@ -113,35 +118,87 @@ public class ChunkIndex {
                                         ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id"
                                         : "")
                                 + " WHERE c.tenant = ?" + filter.sql())
-                + ") ranked WHERE r <= ? OR chunk_id = ANY (?) ORDER BY r";
+                + " ORDER BY s.score DESC, s.chunk_id LIMIT ?)";
         double k1 = config.bm25().k1();
         double b = config.bm25().b();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
+            ps.setDouble(i++, stats.chunks());
+            ps.setDouble(i++, k1 + 1);
             ps.setString(i++, query);
             ps.setString(i++, tenant);
-            ps.setDouble(i++, stats.chunks());
-            ps.setDouble(i++, k1);
-            ps.setDouble(i++, k1);
-            ps.setDouble(i++, b);
-            ps.setDouble(i++, b);
-            ps.setDouble(i++, Math.max(1e-9, stats.meanLength()));
+            // tf / (tf + k1 * (1 - b + b * len / avgLen)), the constants folded
+            ps.setDouble(i++, k1 * (1 - b));
+            ps.setDouble(i++, k1 * b / Math.max(1e-9, stats.meanLength()));
+            ps.setString(i++, tenant);
             if (!filter.sql().isEmpty()) {
                 ps.setString(i++, tenant);
                 i = bind(c, ps, i, filter.parameters());
             }
-            ps.setInt(i++, n);
-            ps.setArray(i, c.createArrayOf("text", alsoScore.toArray()));
-            List<Fusion.Scored> out = new ArrayList<>(n + alsoScore.size());
+            ps.setInt(i, n);
+            List<Fusion.Scored> top = new ArrayList<>(n);
+            List<String> terms = new ArrayList<>();
+            List<Double> weights = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Fusion.Scored(rs.getString(1), rs.getDouble(2)));
+                    String chunkId = rs.getString(1);
+                    if (chunkId == null) {
+                        terms.add(rs.getString(2));
+                        weights.add(rs.getDouble(3));
+                    } else {
+                        top.add(new Fusion.Scored(chunkId, rs.getDouble(3)));
+                    }
+                }
+            }
+            // UNION ALL keeps each branch's rows together but promises no order between them: rank here
+            top.sort(BY_SCORE);
+            return new Bm25Result(
+                    top,
+                    new Bm25Query(
+                            terms.toArray(String[]::new),
+                            weights.stream().mapToDouble(Double::doubleValue).toArray()));
+        }
+    }
+
+    /**
+     * BM25 scores of the given chunks of one tenant under the term weights of an earlier {@link #bm25} call (looked up
+     * by primary key, term by term); a chunk with none of the terms has no entry (BM25 0).
+     */
+    public Map<String, Double> bm25Scores(String tenant, Bm25Query query, List<String> ids, CollectionStats stats)
+            throws SQLException {
+        if (ids.isEmpty() || query.isEmpty() || stats.chunks() == 0) {
+            return Map.of();
+        }
+        double k1 = config.bm25().k1();
+        double b = config.bm25().b();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT p.chunk_id,"
+                        + " sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
+                        + " FROM unnest(?::text[], ?::float8[]) AS w (term, weight)"
+                        + " JOIN chunk_terms p ON p.tenant = ? AND p.term = w.term AND p.chunk_id = ANY (?)"
+                        + " GROUP BY p.chunk_id")) {
+            ps.setDouble(1, k1 * (1 - b));
+            ps.setDouble(2, k1 * b / Math.max(1e-9, stats.meanLength()));
+            ps.setArray(3, c.createArrayOf("text", query.terms()));
+            ps.setArray(
+                    4,
+                    c.createArrayOf(
+                            "float8", Arrays.stream(query.weights()).boxed().toArray()));
+            ps.setString(5, tenant);
+            ps.setArray(6, c.createArrayOf("text", ids.toArray()));
+            Map<String, Double> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
                 }
             }
             return out;
         }
     }
+
+    private static final Comparator<Fusion.Scored> BY_SCORE =
+            Comparator.comparingDouble(Fusion.Scored::score).reversed().thenComparing(Fusion.Scored::chunkId);
 
     /** Cosine similarity of the query vector to each of the given chunks of one tenant. */
     public Map<String, Double> cosines(String tenant, float[] query, List<String> ids) throws SQLException {

@@ -12,6 +12,7 @@ import io.ragline.retriever.rerank.Reranker;
 import io.ragline.retriever.search.Fusion.Fused;
 import io.ragline.retriever.search.Fusion.Scored;
 import io.ragline.retriever.search.SearchRequest.Mode;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -23,6 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +55,46 @@ public class SearchService {
 
     @Inject
     MeterRegistry registry;
+
+    /**
+     * Runs each search's keyword statement while its query is embedded. Bounded: with every thread busy the request's
+     * own thread runs the statement (the two sides then simply run one after the other).
+     */
+    private final ExecutorService keywordSide = new ThreadPoolExecutor(
+            0,
+            32,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+                Thread thread = new Thread(r, "retriever-keyword");
+                thread.setDaemon(true);
+                return thread;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
+
+    @PreDestroy
+    void close() {
+        keywordSide.shutdownNow();
+    }
+
+    private static <T> T await(Future<T> future) throws SQLException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SearchUnavailableException("interrupted while searching", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
 
     public SearchResponse search(String tenant, SearchRequest request) throws SQLException {
         long start = System.nanoTime();
@@ -86,64 +132,75 @@ public class SearchService {
         double keywordMs = 0;
         List<Scored> vector = List.of();
         List<Scored> keyword = List.of();
+        // the keyword side needs no query vector: its statement runs in the database while the query is embedded here
+        Future<ChunkIndex.Bm25Result> bm25 = mode == Mode.VECTOR
+                ? null
+                : keywordSide.submit(() -> index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
         float[] q = null;
         String degraded = null;
-        if (mode != Mode.KEYWORD) {
-            try {
-                q = embedder.embed(query);
-            } catch (EmbeddingServer.EmbeddingServerException e) {
-                if (mode == Mode.VECTOR) {
-                    throw new SearchUnavailableException("vector search cannot embed the query: " + e.getMessage(), e);
+        try {
+            if (mode != Mode.KEYWORD) {
+                try {
+                    q = embedder.embed(query);
+                } catch (EmbeddingServer.EmbeddingServerException e) {
+                    if (mode == Mode.VECTOR) {
+                        throw new SearchUnavailableException(
+                                "vector search cannot embed the query: " + e.getMessage(), e);
+                    }
+                    // hybrid falls back to BM25 alone, and says so
+                    degraded = "keyword only: " + e.getMessage();
+                    registry.counter("ragline.retriever.degraded", "reason", "embedding")
+                            .increment();
                 }
-                // hybrid falls back to BM25 alone, and says so
-                degraded = "keyword only: " + e.getMessage();
-                registry.counter("ragline.retriever.degraded", "reason", "embedding")
-                        .increment();
+                embedMs = millisSince(t);
             }
-            embedMs = millisSince(t);
-        }
-        if (q != null) {
-            t = System.nanoTime();
-            vector = index.nearest(tenant, q, candidates, filter);
-            vectorMs = millisSince(t);
+            if (q != null) {
+                t = System.nanoTime();
+                vector = index.nearest(tenant, q, candidates, filter);
+                vectorMs = millisSince(t);
+            }
+        } catch (RuntimeException | SQLException e) {
+            if (bm25 != null) {
+                bm25.cancel(false);
+            }
+            throw e;
         }
         List<Fused> ranked;
-        if (mode == Mode.HYBRID && q == null) {
-            t = System.nanoTime();
-            keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
-            keywordMs = millisSince(t);
-            ranked = Fusion.single(keyword, false);
-        } else if (mode == Mode.VECTOR) {
+        if (mode == Mode.VECTOR) {
             ranked = Fusion.single(vector, true);
-        } else if (mode == Mode.KEYWORD) {
-            t = System.nanoTime();
-            keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
-            keywordMs = millisSince(t);
-            ranked = Fusion.single(keyword, false);
-        } else if (!fusion.convex()) {
-            t = System.nanoTime();
-            keyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant));
-            keywordMs = millisSince(t);
-            ranked = Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
         } else {
-            // every candidate scored on both sides: BM25 for what the vector side found, cosine for the rest
             t = System.nanoTime();
-            List<String> vectorIds = vector.stream().map(Scored::chunkId).toList();
-            List<Scored> scoredKeyword = index.bm25(tenant, query, candidates, filter, index.stats(tenant), vectorIds);
-            Map<String, Double> keywordScores = new HashMap<>();
-            scoredKeyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
-            // the keyword ranking proper is the top n; the other rows only score the vector side's chunks
-            keyword = topByScore(scoredKeyword, candidates);
-            Set<String> inVector = new HashSet<>(vectorIds);
-            List<String> missing = keyword.stream()
-                    .map(Scored::chunkId)
-                    .filter(id -> !inVector.contains(id))
-                    .toList();
-            Map<String, Double> vectorScores = new HashMap<>(index.cosines(tenant, q, missing));
-            vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
+            ChunkIndex.Bm25Result keywordResult = await(bm25);
+            keyword = keywordResult.top();
             keywordMs = millisSince(t);
-            ranked = Fusion.convex(
-                    vector, keyword, vectorScores, keywordScores, fusion.vectorWeight(), fusion.keywordWeight());
+            if (mode == Mode.KEYWORD || q == null) {
+                ranked = Fusion.single(keyword, false);
+            } else if (!fusion.convex()) {
+                ranked = Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
+            } else {
+                // every candidate scored on both sides: BM25 for what only the vector side found, cosine for the rest
+                t = System.nanoTime();
+                Set<String> inVector = new HashSet<>();
+                vector.forEach(s -> inVector.add(s.chunkId()));
+                Set<String> inKeyword = new HashSet<>();
+                keyword.forEach(s -> inKeyword.add(s.chunkId()));
+                List<String> vectorOnly = vector.stream()
+                        .map(Scored::chunkId)
+                        .filter(id -> !inKeyword.contains(id))
+                        .toList();
+                List<String> keywordOnly = keyword.stream()
+                        .map(Scored::chunkId)
+                        .filter(id -> !inVector.contains(id))
+                        .toList();
+                Map<String, Double> keywordScores =
+                        new HashMap<>(index.bm25Scores(tenant, keywordResult.query(), vectorOnly, index.stats(tenant)));
+                keyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
+                Map<String, Double> vectorScores = new HashMap<>(index.cosines(tenant, q, keywordOnly));
+                vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
+                keywordMs += millisSince(t);
+                ranked = Fusion.convex(
+                        vector, keyword, vectorScores, keywordScores, fusion.vectorWeight(), fusion.keywordWeight());
+            }
         }
 
         boolean reranked = false;
@@ -241,14 +298,6 @@ public class SearchService {
                 mmr,
                 degraded,
                 new SearchResponse.Timings(embedMs, vectorMs, keywordMs, rerankMs, totalMs));
-    }
-
-    /** The best {@code n} of a scored list, best first. */
-    private static List<Scored> topByScore(List<Scored> scored, int n) {
-        return scored.stream()
-                .sorted(Comparator.comparingDouble(Scored::score).reversed().thenComparing(Scored::chunkId))
-                .limit(n)
-                .toList();
     }
 
     private record FusionSettings(boolean convex, int k, double vectorWeight, double keywordWeight) {}

@@ -2,6 +2,7 @@ package io.ragline.retriever.search;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -36,6 +37,9 @@ class SearchIT {
 
     @Inject
     QueryEmbedder embedder;
+
+    @Inject
+    ChunkIndex index;
 
     private static Fixture kb;
 
@@ -234,6 +238,36 @@ class SearchIT {
         assertThat(r.getList("hits.documentId", String.class)).containsExactly("pods");
         // only stop words: nothing to match, no error
         assertThat(documents(kb.tenant, "the of and", "keyword")).isEmpty();
+    }
+
+    @Test
+    void bm25ScoresAreRobertsonBm25AndAgreeWhicheverWayTheyAreComputed() throws SQLException {
+        // words english stemming leaves alone; lengths 3, 2 and 1 tokens: mean length 2
+        Fixture f = new Fixture(dataSource, embedder, "bm25");
+        String ab = f.add("ab", "alpha alpha beta");
+        String ag = f.add("ag", "alpha gamma");
+        String d = f.add("d", "delta");
+        ChunkIndex.CollectionStats stats = index.stats(f.tenant);
+        assertThat(stats).isEqualTo(new ChunkIndex.CollectionStats(3, 2.0));
+        ChunkIndex.Bm25Result result = index.bm25(f.tenant, "alpha", 10, SearchFilter.parse(null), stats);
+        // idf = ln(1 + (N - df + 0.5) / (df + 0.5)), tf part = tf (k1 + 1) / (tf + k1 (1 - b + b len / mean))
+        double k1 = 0.9;
+        double b = 0.4;
+        double idf = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+        double abScore = idf * 2 * (k1 + 1) / (2 + k1 * (1 - b + b * 3 / 2.0));
+        double agScore = idf * 1 * (k1 + 1) / (1 + k1 * (1 - b + b * 2 / 2.0));
+        assertThat(result.top()).extracting(Fusion.Scored::chunkId).containsExactly(ab, ag);
+        assertThat(result.top().get(0).score()).isCloseTo(abScore, within(1e-9));
+        assertThat(result.top().get(1).score()).isCloseTo(agScore, within(1e-9));
+        // scoring chosen chunks by their ids gives the same numbers; a chunk without the term has none
+        ChunkIndex.Bm25Result first = index.bm25(f.tenant, "alpha", 1, SearchFilter.parse(null), stats);
+        assertThat(first.top()).extracting(Fusion.Scored::chunkId).containsExactly(ab);
+        assertThat(index.bm25Scores(f.tenant, first.query(), List.of(ag, d), stats))
+                .containsOnlyKeys(ag)
+                .hasEntrySatisfying(ag, s -> assertThat(s).isCloseTo(agScore, within(1e-9)));
+        // another tenant's ids are not scored
+        assertThat(index.bm25Scores(kb.tenant, first.query(), List.of(ag), index.stats(kb.tenant)))
+                .isEmpty();
     }
 
     @Test
