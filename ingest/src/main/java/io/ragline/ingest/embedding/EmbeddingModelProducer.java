@@ -1,6 +1,7 @@
 package io.ragline.ingest.embedding;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import io.ragline.embedding.BgeOnnxEmbeddingModel;
 import io.ragline.ingest.config.IngestConfig;
 import io.ragline.model.EmbeddingServer;
 import jakarta.enterprise.inject.Disposes;

@@ -1,19 +1,20 @@
 package io.ragline.retriever.embedding;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import io.quarkus.cache.CacheResult;
 import io.quarkus.runtime.Startup;
+import io.ragline.embedding.BgeOnnxEmbeddingModel;
 import io.ragline.model.EmbeddingServer;
 import io.ragline.retriever.config.RetrieverConfig;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
  * Embeds queries with the model ingest embedded the chunks with: the in-process ONNX model (bge-small-en-v1.5,
- * quantized; shipped inside the jar, nothing downloaded), loaded and warmed at start-up, or the OpenAI-compatible
+ * quantized; shipped inside the jar, nothing downloaded; the same runner as ingest's), loaded and warmed at start-up, or the OpenAI-compatible
  * embedding server of {@code retriever.embedding.url}. Recent queries are served from a bounded cache: the same
  * question asked again, or by the evaluation in every mode, costs one embedding.
  */
@@ -47,9 +48,18 @@ public class QueryEmbedder {
             LOG.infof("embedding queries with the %s", model);
             return;
         }
-        model = new BgeSmallEnV15QuantizedEmbeddingModel();
+        // ingest's runner: each request thread runs its query on a single-threaded session, so concurrent queries
+        // share the cores instead of each spreading over all of them (and the keyword statement running meanwhile)
+        model = new BgeOnnxEmbeddingModel(1);
         // load the native runtime and warm the session at start-up, not on the first user's query
         model.embed("warm-up");
+    }
+
+    @PreDestroy
+    void close() throws Exception {
+        if (model instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.ragline.ingest.embedding;
+package io.ragline.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

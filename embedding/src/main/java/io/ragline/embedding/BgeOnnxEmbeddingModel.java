@@ -1,4 +1,4 @@
-package io.ragline.ingest.embedding;
+package io.ragline.embedding;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * bge-small-en-v1.5 (quantized) from the same ONNX model and tokenizer files LangChain4j ships, run the way that is
- * fastest on a small CPU: {@code callers} threads each encode one text at a time on a session with ONE intra-op thread.
+ * fastest on a small CPU: {@code callers} threads each encode one text at a time on a session with ONE intra-op thread
+ * (ingest's batches); a single text runs on the caller's thread (the retriever's queries, one per request thread).
  * LangChain4j's default object also runs one text per call, but each with ONNX's own thread pool over all cores (so
  * parallel calls oversubscribe them) and tokenises every text twice. Padded multi-text batches were measured too and
  * were slower on this CPU (compute wasted on padding; docs/BENCHMARKS.md). CLS pooling and L2 normalisation, as bge
@@ -100,6 +101,16 @@ public final class BgeOnnxEmbeddingModel implements EmbeddingModel, AutoCloseabl
             throw new IllegalStateException("embedding failed: " + e.getCause().getMessage(), e.getCause());
         }
         return Response.from(List.of(out));
+    }
+
+    /** One text (a search query) on the caller's own thread: no hand-off to the callers' pool. */
+    @Override
+    public Response<Embedding> embed(TextSegment segment) {
+        try {
+            return Response.from(run(segment.text()));
+        } catch (OrtException e) {
+            throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
