@@ -59,7 +59,9 @@ final class IngestBenchmark {
         Path data = Files.createTempDirectory("ragline-bench-ingest-");
         Settings settings = base.withDataDir(data);
         System.out.printf("corpus: %d documents from %s%n", docs.size(), dataset);
-        try (Platform platform = new Platform(settings).start(System.out::println)) {
+        // only the services on the measured path: API (gateway) -> Kafka -> ingest -> pgvector
+        try (Platform platform =
+                new Platform(settings).only("gateway", "ingest").start(System.out::println)) {
             String gateway = platform.url("gateway");
             String ingest = platform.url("ingest");
             CorpusSubmitter submitter = new CorpusSubmitter(gateway, docs, System.out);
