@@ -27,6 +27,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -65,7 +66,9 @@ final class IngestBenchmark {
             String gateway = platform.url("gateway");
             String ingest = platform.url("ingest");
             CorpusSubmitter submitter = new CorpusSubmitter(gateway, docs, System.out);
+            Map<String, Double> cpuBefore = platform.cpuSeconds();
             double first = submitter.submitAll(docs);
+            Map<String, Double> cpuAfter = platform.cpuSeconds();
             long chunks;
             List<String> texts = new ArrayList<>();
             try (Connection c = DriverManager.getConnection(platform.jdbcUrl(), base.dbUser(), base.dbPassword());
@@ -124,6 +127,7 @@ final class IngestBenchmark {
             System.out.printf(
                     "inside ingest, first run: %.1f s embedding, %.1f s writing (overlapped with embedding)%n",
                     embedSeconds, storeSeconds);
+            System.out.println(Platform.cpuReport("the first run", cpuBefore, cpuAfter, first));
         } finally {
             try (var paths = Files.walk(data)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -193,6 +193,49 @@ public final class Platform implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * CPU seconds each process this platform started has used so far (user + system, as the operating system counts
+     * them), by service name, {@code kafka} and {@code postgres}, plus {@code launcher} (this JVM: load generators and
+     * baselines run here). A process whose CPU time cannot be read is left out. Two snapshots around a measured run
+     * tell where its CPU went.
+     */
+    public Map<String, Double> cpuSeconds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach((name, process) -> pids.put(name, process.pid()));
+        if (kafka != null) {
+            pids.put("kafka", kafka.pid());
+        }
+        if (postgres != null) {
+            pids.put("postgres", postgres.pid());
+        }
+        pids.put("launcher", ProcessHandle.current().pid());
+        Map<String, Double> out = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> ProcessHandle.of(pid)
+                .flatMap(h -> h.info().totalCpuDuration())
+                .ifPresent(d -> out.put(name, d.toNanos() / 1e9)));
+        return out;
+    }
+
+    /**
+     * "CPU during LABEL (N core-seconds available on C cores): ingest 512.3 s (64 %), ..." from two {@link #cpuSeconds}
+     * snapshots {@code wallSeconds} apart, busiest first.
+     */
+    public static String cpuReport(
+            String label, Map<String, Double> before, Map<String, Double> after, double wallSeconds) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double available = wallSeconds * cores;
+        StringBuilder out = new StringBuilder(
+                String.format("CPU during %s (%.0f core-seconds available on %d cores):", label, available, cores));
+        after.entrySet().stream()
+                .filter(e -> before.containsKey(e.getKey()))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.get(e.getKey())))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> out.append(String.format(
+                        " %s %.1f s (%.0f %%),", e.getKey(), e.getValue(), 100 * e.getValue() / available)));
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
     /** Time from start to the embedded broker and database accepting connections. */
     public Map<String, Duration> infrastructureReadyAfter() {
         return infrastructureReadyAfter;

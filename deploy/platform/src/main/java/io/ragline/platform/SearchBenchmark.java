@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,7 +83,10 @@ final class SearchBenchmark {
                     .build();
             EmbeddingModel model = new BgeSmallEnV15QuantizedEmbeddingModel();
             List<Result[]> rows = new ArrayList<>();
+            List<String> cpu = new ArrayList<>();
             for (int c : clients) {
+                Map<String, Double> cpuBefore = platform.cpuSeconds();
+                long stepStart = System.nanoTime();
                 Result hybrid = measure(c, seconds, queries, () -> query -> {
                     ObjectNode body = JSON.createObjectNode()
                             .put("query", query)
@@ -99,6 +103,11 @@ final class SearchBenchmark {
                         throw new IllegalStateException("search answered " + response.statusCode());
                     }
                 });
+                cpu.add(Platform.cpuReport(
+                        "ragline, " + c + " client(s)",
+                        cpuBefore,
+                        platform.cpuSeconds(),
+                        (System.nanoTime() - stepStart) / 1e9));
                 System.out.printf("hybrid over HTTP, %d client(s): %.1f req/s%n", c, hybrid.throughput());
                 Result baseline = measure(c, seconds, queries, () -> {
                     Connection connection =
@@ -149,6 +158,8 @@ final class SearchBenchmark {
                         row[0].throughput() / row[1].throughput(),
                         row[0].percentileMs(99) / row[1].percentileMs(99));
             }
+            System.out.println();
+            cpu.forEach(System.out::println);
         }
         return 0;
     }
