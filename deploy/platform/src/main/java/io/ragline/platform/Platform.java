@@ -146,8 +146,17 @@ public final class Platform implements AutoCloseable {
      * {@link #url}, {@link #crashAndRestart} and {@link #stop} know.
      */
     public String addInstance(String service) {
+        return addInstance(service, Map.of());
+    }
+
+    /**
+     * As {@link #addInstance(String)}, with environment variables of this instance only (a differently configured
+     * deployment of the same service, such as ingest writing a new index version).
+     */
+    public String addInstance(String service, Map<String, String> env) {
         String name = service + "-"
                 + (services.keySet().stream().filter(k -> k.startsWith(service)).count() + 1);
+        extraEnv.put(name, new LinkedHashMap<>(env));
         extraPorts.put(name, Ports.freePort());
         instanceOf.put(name, service);
         services.put(name, startService(name));
@@ -390,6 +399,9 @@ public final class Platform implements AutoCloseable {
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
+        if (!instance.equals(service)) {
+            env.putAll(extraEnv.getOrDefault(instance, Map.of()));
+        }
         env.put("DJL_CACHE_DIR", settings.dataDir().resolve("djl").toString());
         return ChildProcess.start(instance, command, env, settings.home(), settings.runDir(), settings.logDir());
     }

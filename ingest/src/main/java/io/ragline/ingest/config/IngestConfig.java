@@ -20,9 +20,20 @@ public interface IngestConfig {
     @WithDefault("20000000")
     int maxTextChars();
 
-    /** The index version new chunks are written to (bumped when a new embedding model is rolled out). */
+    /**
+     * The index version this deployment writes, replaces and re-embeds into. A new embedding model is rolled out by a
+     * second deployment with the next version (and its own {@link #consumer()}) beside the serving one: see the README.
+     */
     @WithDefault("1")
     int indexVersion();
+
+    /**
+     * This deployment's consumer name: its Kafka consumer group on every topic it reads and its name in
+     * {@code processed_events}. Each index version needs its own ({@code ingest} for version 1, e.g. {@code ingest-v2}
+     * for version 2), so that both versions see every event once.
+     */
+    @WithDefault("ingest")
+    String consumer();
 
     /** Transient database failures are retried this many times before the record goes to the dead-letter topic. */
     @WithDefault("5")

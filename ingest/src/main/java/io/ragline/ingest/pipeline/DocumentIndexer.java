@@ -11,6 +11,7 @@ import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
+import io.ragline.contracts.document.DocumentReindexRequested;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.ingest.config.IngestConfig;
 import io.ragline.ingest.embedding.TokenCounter;
@@ -71,6 +72,7 @@ public class DocumentIndexer {
     static final String INDEXED_CHANNEL = "documents-indexed";
     static final String FAILED_CHANNEL = "documents-failed";
     static final String DEAD_LETTER_CHANNEL = "documents-dlq";
+    static final String REINDEX_CHANNEL = "documents-reindex-in";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
@@ -119,6 +121,13 @@ public class DocumentIndexer {
 
     @PostConstruct
     void init() {
+        if (config.indexVersion() != 1 && config.consumer().equals("ingest")) {
+            // sharing version 1's consumer group and processed events, this deployment would see only part of the
+            // events and skip the ones version 1 applied
+            throw new IllegalStateException("ingest.index-version=" + config.indexVersion()
+                    + " needs a consumer of its own beside version 1's: set ingest.consumer (e.g. ingest-v"
+                    + config.indexVersion() + ")");
+        }
         writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ingest-writer");
             t.setDaemon(true);
@@ -219,7 +228,9 @@ public class DocumentIndexer {
                 }
                 continue;
             }
-            if (now != null && now.versionAt().isAfter(event.occurredAt())) {
+            // PostgreSQL keeps microseconds, rounded: the stored time of this very submission may lie up to half a
+            // microsecond after its occurredAt (which another index version's deployment then replays)
+            if (now != null && now.versionAt().isAfter(event.occurredAt().plusNanos(1_000))) {
                 LOG.infof("ignoring %s: a newer version of the document was already applied", event.partitionKey());
                 store.markStale(event.eventId(), event.tenant(), event.documentId());
                 continue;
@@ -277,9 +288,7 @@ public class DocumentIndexer {
             for (Chunker.Chunk chunk : chunks) {
                 // the hash covers what is embedded, so a chunk reuses its vector only if that is unchanged
                 String hash = ContentHash.of(Chunker.embeddedText(event.title(), chunk));
-                String id = ContentHash.of(event.tenant() + "\u0000" + event.documentId() + "\u0000" + chunk.ordinal()
-                                + "\u0000" + hash)
-                        .substring(0, 32);
+                String id = chunkId(event.tenant(), event.documentId(), chunk.ordinal(), hash, indexVersion);
                 stored.add(new IndexStore.StoredChunk(
                         id,
                         chunk.ordinal(),
@@ -317,6 +326,78 @@ public class DocumentIndexer {
             // also when embedding failed: a retry of the round must not start while a write is still running
             awaitWrite(writing);
         }
+    }
+
+    /**
+     * A chunk's id: stable for the same document, position and embedded text, so an unchanged chunk keeps its id; an
+     * index version other than 1 is part of it, as the versions' rows stand side by side.
+     */
+    static String chunkId(String tenant, String documentId, int ordinal, String contentHash, int indexVersion) {
+        String key = tenant + "\u0000" + documentId + "\u0000" + ordinal + "\u0000" + contentHash
+                + (indexVersion == 1 ? "" : "\u0000v" + indexVersion);
+        return ContentHash.of(key).substring(0, 32);
+    }
+
+    /**
+     * Re-embeds a document's chunks of another index version into this deployment's (a model roll-out's backfill):
+     * the same chunks, texts and offsets, new vectors. Requests for another version than this deployment's are for
+     * another deployment and are skipped; so is a document this version already holds.
+     */
+    @Incoming(REINDEX_CHANNEL)
+    @Blocking
+    public void onReindex(String json) throws SQLException {
+        DocumentReindexRequested event = EventJson.fromJson(json, DocumentReindexRequested.class);
+        if (event.toVersion() != config.indexVersion()) {
+            return;
+        }
+        withRetries("re-embed " + event.partitionKey(), () -> {
+            if (!store.processed(List.of(event.eventId())).isEmpty()) {
+                return null;
+            }
+            var source = store.versionChunks(event.tenant(), event.documentId(), event.fromVersion());
+            if (source.isEmpty() || source.get().chunks().isEmpty()) {
+                LOG.infof(
+                        "nothing to re-embed for %s: version %d holds no chunks of it",
+                        event.partitionKey(), event.fromVersion());
+                store.markHandled(event.eventId());
+                return null;
+            }
+            IndexStore.VersionChunks from = source.get();
+            List<TextSegment> texts = from.chunks().stream()
+                    .map(c -> TextSegment.from(Chunker.embeddedText(from.title(), c.headingPath(), c.text())))
+                    .toList();
+            List<Embedding> vectors = embeddingModel.embedAll(texts).content();
+            registry.counter("ragline.ingest.chunks.embedded").increment(vectors.size());
+            List<IndexStore.StoredChunk> chunks = new ArrayList<>(vectors.size());
+            for (int i = 0; i < vectors.size(); i++) {
+                IndexStore.StoredChunk c = from.chunks().get(i);
+                chunks.add(new IndexStore.StoredChunk(
+                        chunkId(
+                                event.tenant(),
+                                event.documentId(),
+                                c.ordinal(),
+                                c.contentHash(),
+                                config.indexVersion()),
+                        c.ordinal(),
+                        c.text(),
+                        c.contentHash(),
+                        c.start(),
+                        c.end(),
+                        c.headingPath(),
+                        vectors.get(i).vector(),
+                        false));
+            }
+            boolean written = store.writeReindexed(
+                    event.eventId(),
+                    event.tenant(),
+                    event.documentId(),
+                    config.embedding().modelName(),
+                    from,
+                    chunks);
+            registry.counter("ragline.ingest.reindexed", "outcome", written ? "written" : "already-held")
+                    .increment();
+            return null;
+        });
     }
 
     /** Documents in groups of about {@code 2 × batch-size} chunks to embed (a document is never split). */
@@ -494,7 +575,7 @@ public class DocumentIndexer {
         }
     }
 
-    private static <T> CompletableFuture<Void> send(MutinyEmitter<T> emitter, T event, String key) {
+    static <T> CompletableFuture<Void> send(MutinyEmitter<T> emitter, T event, String key) {
         Message<T> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(key)

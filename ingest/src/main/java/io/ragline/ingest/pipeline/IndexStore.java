@@ -3,6 +3,7 @@ package io.ragline.ingest.pipeline;
 import com.pgvector.PGvector;
 import io.agroal.api.AgroalDataSource;
 import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +27,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 class IndexStore {
-
-    static final String CONSUMER = "ingest";
 
     /** The indexed state of a document, as far as deciding what to redo goes. */
     record Current(
@@ -74,6 +74,19 @@ class IndexStore {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    IngestConfig config;
+
+    /** This deployment's name in {@code processed_events}. */
+    private String consumer() {
+        return config.consumer();
+    }
+
+    /** The index version this deployment writes. */
+    private int version() {
+        return config.indexVersion();
+    }
+
     /** Bytes stored by the gateway for a claim-check reference. */
     record Content(String mediaType, String fileName, byte[] bytes) {}
 
@@ -100,7 +113,7 @@ class IndexStore {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT event_id FROM processed_events WHERE consumer = ? AND event_id = ANY(?)")) {
-            ps.setString(1, CONSUMER);
+            ps.setString(1, consumer());
             ps.setArray(2, c.createArrayOf("text", eventIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -111,19 +124,27 @@ class IndexStore {
         return done;
     }
 
-    /** The indexed state of many documents, by {@code tenant/documentId}; absent documents are not in the map. */
+    /**
+     * The state of many documents, by {@code tenant/documentId} (absent documents are not in the map): the document's
+     * status and latest applied version from {@code documents}, and what this deployment's index version holds of it
+     * (content hash, title, model, chunk count; null and 0 when it holds nothing).
+     */
     Map<String, Current> current(List<String> tenants, List<String> documentIds) throws SQLException {
         Map<String, Current> found = new HashMap<>();
         if (tenants.isEmpty()) {
             return found;
         }
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT d.tenant, d.id, d.content_hash, d.status,"
-                        + " d.embedding_model, d.index_version, d.version_at, d.chunk_count, d.title"
+                PreparedStatement ps = c.prepareStatement("SELECT d.tenant, d.id, v.content_hash, d.status,"
+                        + " v.embedding_model, coalesce(v.index_version, 0), d.version_at, coalesce(v.chunk_count, 0),"
+                        + " v.title"
                         + " FROM unnest(?::text[], ?::text[]) AS k(tenant, id)"
-                        + " JOIN documents d ON d.tenant = k.tenant AND d.id = k.id")) {
+                        + " JOIN documents d ON d.tenant = k.tenant AND d.id = k.id"
+                        + " LEFT JOIN document_index_versions v ON v.tenant = d.tenant AND v.document_id = d.id"
+                        + " AND v.index_version = ?")) {
             ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
             ps.setArray(2, c.createArrayOf("text", documentIds.toArray()));
+            ps.setInt(3, version());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.put(
@@ -162,7 +183,10 @@ class IndexStore {
         return byHash;
     }
 
-    /** Upserts the document row and replaces all its chunks, atomically, recording the event as processed. */
+    /**
+     * Upserts the document row and replaces its chunks of this index version (other versions' chunks are another
+     * deployment's), atomically, recording what the version now holds and the event as processed.
+     */
     void replace(DocumentSubmitted event, String metadataJson, String model, int indexVersion, List<StoredChunk> chunks)
             throws SQLException {
         String tenant = event.tenant();
@@ -171,34 +195,266 @@ class IndexStore {
             c.setAutoCommit(false);
             try {
                 upsertDocument(c, event, metadataJson, chunks.size(), model, indexVersion);
-                try (PreparedStatement delete =
-                        c.prepareStatement("DELETE FROM chunks WHERE tenant = ? AND document_id = ?")) {
-                    delete.setString(1, tenant);
-                    delete.setString(2, documentId);
-                    delete.executeUpdate();
-                }
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO chunks (id, tenant, document_id,"
-                        + " ordinal, content, content_hash, start_offset, end_offset, embedding, embedding_model,"
-                        + " index_version, heading_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (StoredChunk chunk : chunks) {
-                        insert.setString(1, chunk.id());
-                        insert.setString(2, tenant);
-                        insert.setString(3, documentId);
-                        insert.setInt(4, chunk.ordinal());
-                        insert.setString(5, chunk.text());
-                        insert.setString(6, chunk.contentHash());
-                        insert.setInt(7, chunk.start());
-                        insert.setInt(8, chunk.end());
-                        insert.setObject(9, new PGvector(chunk.embedding()));
-                        insert.setString(10, model);
-                        insert.setInt(11, indexVersion);
-                        insert.setString(12, chunk.headingPath());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
+                writeVersion(c, tenant, documentId, indexVersion, model, event.contentHash(), event.title(), chunks);
                 markProcessed(c, event.eventId());
                 c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Replaces a document's chunks of one index version and records what the version holds, in the caller's
+     * transaction.
+     */
+    private static void writeVersion(
+            Connection c,
+            String tenant,
+            String documentId,
+            int indexVersion,
+            String model,
+            String contentHash,
+            String title,
+            List<StoredChunk> chunks)
+            throws SQLException {
+        try (PreparedStatement delete =
+                c.prepareStatement("DELETE FROM chunks WHERE tenant = ? AND document_id = ? AND index_version = ?")) {
+            delete.setString(1, tenant);
+            delete.setString(2, documentId);
+            delete.setInt(3, indexVersion);
+            delete.executeUpdate();
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO chunks (id, tenant, document_id,"
+                + " ordinal, content, content_hash, start_offset, end_offset, embedding, embedding_model,"
+                + " index_version, heading_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (StoredChunk chunk : chunks) {
+                insert.setString(1, chunk.id());
+                insert.setString(2, tenant);
+                insert.setString(3, documentId);
+                insert.setInt(4, chunk.ordinal());
+                insert.setString(5, chunk.text());
+                insert.setString(6, chunk.contentHash());
+                insert.setInt(7, chunk.start());
+                insert.setInt(8, chunk.end());
+                insert.setObject(9, new PGvector(chunk.embedding()));
+                insert.setString(10, model);
+                insert.setInt(11, indexVersion);
+                insert.setString(12, chunk.headingPath());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO document_index_versions (tenant, document_id,"
+                + " index_version, embedding_model, content_hash, title, chunk_count) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant, document_id, index_version) DO UPDATE SET"
+                + " embedding_model = EXCLUDED.embedding_model, content_hash = EXCLUDED.content_hash,"
+                + " title = EXCLUDED.title, chunk_count = EXCLUDED.chunk_count, indexed_at = now()")) {
+            ps.setString(1, tenant);
+            ps.setString(2, documentId);
+            ps.setInt(3, indexVersion);
+            ps.setString(4, model);
+            ps.setString(5, contentHash);
+            ps.setString(6, title);
+            ps.setInt(7, chunks.size());
+            ps.executeUpdate();
+        }
+    }
+
+    /** A document's chunks in one index version, in order, with what they were made from. */
+    record VersionChunks(String contentHash, String title, List<StoredChunk> chunks) {}
+
+    /**
+     * What index version {@code version} holds of a document (its chunks without their vectors), or empty when it
+     * holds nothing.
+     */
+    Optional<VersionChunks> versionChunks(String tenant, String documentId, int version) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement v = c.prepareStatement("SELECT content_hash, title FROM document_index_versions"
+                        + " WHERE tenant = ? AND document_id = ? AND index_version = ?");
+                PreparedStatement ch = c.prepareStatement("SELECT ordinal, content, content_hash, start_offset,"
+                        + " end_offset, heading_path FROM chunks"
+                        + " WHERE tenant = ? AND document_id = ? AND index_version = ? ORDER BY ordinal")) {
+            v.setString(1, tenant);
+            v.setString(2, documentId);
+            v.setInt(3, version);
+            String contentHash;
+            String title;
+            try (ResultSet rs = v.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                contentHash = rs.getString(1);
+                title = rs.getString(2);
+            }
+            ch.setString(1, tenant);
+            ch.setString(2, documentId);
+            ch.setInt(3, version);
+            List<StoredChunk> chunks = new ArrayList<>();
+            try (ResultSet rs = ch.executeQuery()) {
+                while (rs.next()) {
+                    chunks.add(new StoredChunk(
+                            null,
+                            rs.getInt(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getInt(4),
+                            rs.getInt(5),
+                            rs.getString(6),
+                            null));
+                }
+            }
+            return Optional.of(new VersionChunks(contentHash, title, chunks));
+        }
+    }
+
+    /**
+     * Writes re-embedded chunks into this deployment's index version unless it already holds the document (a live
+     * submission got there first: it is at least as new), holding the document's row lock so a live replacement of
+     * the same document waits; records the event as processed either way.
+     *
+     * @return whether the chunks were written
+     */
+    boolean writeReindexed(
+            String eventId,
+            String tenant,
+            String documentId,
+            String model,
+            VersionChunks source,
+            List<StoredChunk> chunks)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean write;
+                try (PreparedStatement lock =
+                        c.prepareStatement("SELECT status FROM documents WHERE tenant = ? AND id = ? FOR UPDATE")) {
+                    lock.setString(1, tenant);
+                    lock.setString(2, documentId);
+                    try (ResultSet rs = lock.executeQuery()) {
+                        write = rs.next() && "indexed".equals(rs.getString(1));
+                    }
+                }
+                if (write) {
+                    try (PreparedStatement held = c.prepareStatement("SELECT 1 FROM document_index_versions"
+                            + " WHERE tenant = ? AND document_id = ? AND index_version = ?")) {
+                        held.setString(1, tenant);
+                        held.setString(2, documentId);
+                        held.setInt(3, version());
+                        try (ResultSet rs = held.executeQuery()) {
+                            write = !rs.next();
+                        }
+                    }
+                }
+                if (write) {
+                    writeVersion(c, tenant, documentId, version(), model, source.contentHash(), source.title(), chunks);
+                }
+                markProcessed(c, eventId);
+                c.commit();
+                return write;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** A document to re-embed: its key. */
+    record DocumentKey(String tenant, String documentId) {}
+
+    /**
+     * Up to {@code limit} indexed documents that index version {@code from} holds and this deployment's version does
+     * not, after {@code after} (keyset order tenant, id).
+     */
+    List<DocumentKey> missingFromThisVersion(int from, DocumentKey after, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT f.tenant, f.document_id"
+                        + " FROM document_index_versions f JOIN documents d ON d.tenant = f.tenant AND d.id = f.document_id"
+                        + " WHERE f.index_version = ? AND d.status = 'indexed' AND (f.tenant, f.document_id) > (?, ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM document_index_versions m WHERE m.tenant = f.tenant"
+                        + " AND m.document_id = f.document_id AND m.index_version = ?)"
+                        + " ORDER BY f.tenant, f.document_id LIMIT ?")) {
+            ps.setInt(1, from);
+            ps.setString(2, after == null ? "" : after.tenant());
+            ps.setString(3, after == null ? "" : after.documentId());
+            ps.setInt(4, version());
+            ps.setInt(5, limit);
+            List<DocumentKey> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DocumentKey(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** One index version as the database holds it. */
+    record VersionSummary(int version, String embeddingModel, long documents, long chunks) {}
+
+    /** Every index version that holds documents, with its model(s) and counts. */
+    List<VersionSummary> versions() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT v.index_version, string_agg(DISTINCT"
+                        + " v.embedding_model, ', '), count(*), sum(v.chunk_count)"
+                        + " FROM document_index_versions v GROUP BY v.index_version ORDER BY v.index_version")) {
+            List<VersionSummary> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new VersionSummary(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Deletes up to {@code limit} documents' worth of another index version (its chunks and their record), one short
+     * transaction; the caller repeats until nothing is left.
+     *
+     * @return the number of documents removed from the version
+     */
+    int dropVersionPage(int version, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement page = c.prepareStatement("SELECT tenant, document_id FROM document_index_versions"
+                            + " WHERE index_version = ? ORDER BY tenant, document_id LIMIT ?");
+                    PreparedStatement chunks = c.prepareStatement(
+                            "DELETE FROM chunks" + " WHERE tenant = ? AND document_id = ? AND index_version = ?");
+                    PreparedStatement record = c.prepareStatement("DELETE FROM document_index_versions"
+                            + " WHERE tenant = ? AND document_id = ? AND index_version = ?")) {
+                page.setInt(1, version);
+                page.setInt(2, limit);
+                List<DocumentKey> keys = new ArrayList<>();
+                try (ResultSet rs = page.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(new DocumentKey(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                for (DocumentKey k : keys) {
+                    for (PreparedStatement ps : List.of(chunks, record)) {
+                        ps.setString(1, k.tenant());
+                        ps.setString(2, k.documentId());
+                        ps.setInt(3, version);
+                        ps.addBatch();
+                    }
+                }
+                chunks.executeBatch();
+                record.executeBatch();
+                // chunks of the version no document record accounts for (written before V15's records)
+                if (keys.isEmpty()) {
+                    try (PreparedStatement rest = c.prepareStatement("DELETE FROM chunks WHERE id IN"
+                            + " (SELECT id FROM chunks WHERE index_version = ? LIMIT ?)")) {
+                        rest.setInt(1, version);
+                        rest.setInt(2, limit * 10);
+                        int removed = rest.executeUpdate();
+                        c.commit();
+                        return removed > 0 ? 1 : 0;
+                    }
+                }
+                c.commit();
+                return keys.size();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -250,7 +506,7 @@ class IndexStore {
                     update.setString(4, t.tenant());
                     update.setString(5, t.documentId());
                     update.addBatch();
-                    processed.setString(1, CONSUMER);
+                    processed.setString(1, consumer());
                     processed.setString(2, t.eventId());
                     processed.addBatch();
                 }
@@ -333,11 +589,18 @@ class IndexStore {
                     if (ps.executeUpdate() == 0) {
                         removed = 0;
                     } else {
+                        // every index version's chunks: a deleted document leaves all of them
                         try (PreparedStatement delete =
                                 c.prepareStatement("DELETE FROM chunks WHERE tenant = ? AND document_id = ?")) {
                             delete.setString(1, tenant);
                             delete.setString(2, documentId);
                             removed = delete.executeUpdate();
+                        }
+                        try (PreparedStatement versions = c.prepareStatement(
+                                "DELETE FROM document_index_versions WHERE tenant = ? AND document_id = ?")) {
+                            versions.setString(1, tenant);
+                            versions.setString(2, documentId);
+                            versions.executeUpdate();
                         }
                     }
                 }
@@ -351,10 +614,17 @@ class IndexStore {
         }
     }
 
-    private static void markProcessed(Connection c, String eventId) throws SQLException {
+    /** Records an event as handled without other effects. */
+    void markHandled(String eventId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            markProcessed(c, eventId);
+        }
+    }
+
+    private void markProcessed(Connection c, String eventId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, CONSUMER);
+            ps.setString(1, consumer());
             ps.setString(2, eventId);
             ps.executeUpdate();
         }

@@ -60,6 +60,13 @@ public interface RetrieverConfig {
         String modelName();
 
         /**
+         * The index version searched (chunks and BM25 postings of other versions are not seen): switching a retriever
+         * to a newly built version, with that version's model, is how a new embedding model goes live.
+         */
+        @WithDefault("1")
+        int indexVersion();
+
+        /**
          * The OpenAI-compatible {@code /v1/embeddings} server ingest embeds with ({@code ingest.embedding.url});
          * unset, queries are embedded in-process.
          */

@@ -53,7 +53,7 @@ public class ChunkIndex {
     public List<Fusion.Scored> nearest(String tenant, float[] query, int n, SearchFilter filter) throws SQLException {
         String sql = "SELECT c.id, c.embedding <=> ? AS distance FROM chunks c"
                 + (filter.needsDocuments() ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id" : "")
-                + " WHERE c.tenant = ? AND c.embedding_model = ?" + filter.sql()
+                + " WHERE c.tenant = ? AND c.index_version = ? AND c.embedding_model = ?" + filter.sql()
                 + " ORDER BY c.embedding <=> ? LIMIT ?";
         PGvector vector = new PGvector(query);
         try (Connection c = dataSource.getConnection();
@@ -61,6 +61,7 @@ public class ChunkIndex {
             int i = 1;
             ps.setObject(i++, vector);
             ps.setString(i++, tenant);
+            ps.setInt(i++, version());
             ps.setString(i++, config.embedding().modelName());
             i = bind(c, ps, i, filter.parameters());
             ps.setObject(i++, vector);
@@ -106,9 +107,11 @@ public class ChunkIndex {
         String sql = "WITH w AS (SELECT q.lexeme AS term,"
                 + " cardinality(q.positions) * ln(1 + (?::float8 - d.df + 0.5) / (d.df + 0.5)) * ?::float8 AS weight"
                 + " FROM unnest(to_tsvector('english', ?)) q CROSS JOIN LATERAL"
-                + " (SELECT count(*)::float8 AS df FROM chunk_terms p WHERE p.tenant = ? AND p.term = q.lexeme) d),"
+                + " (SELECT count(*)::float8 AS df FROM chunk_terms p"
+                + " WHERE p.tenant = ? AND p.index_version = ? AND p.term = q.lexeme) d),"
                 + " scored AS (SELECT p.chunk_id, sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
-                + " AS score FROM w JOIN chunk_terms p ON p.tenant = ? AND p.term = w.term GROUP BY p.chunk_id)"
+                + " AS score FROM w JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
+                + " GROUP BY p.chunk_id)"
                 + " SELECT NULL AS chunk_id, term, weight FROM w UNION ALL"
                 + " (SELECT s.chunk_id, NULL, s.score FROM scored s"
                 + (filter.sql().isEmpty()
@@ -128,10 +131,12 @@ public class ChunkIndex {
             ps.setDouble(i++, k1 + 1);
             ps.setString(i++, query);
             ps.setString(i++, tenant);
+            ps.setInt(i++, version());
             // tf / (tf + k1 * (1 - b + b * len / avgLen)), the constants folded
             ps.setDouble(i++, k1 * (1 - b));
             ps.setDouble(i++, k1 * b / Math.max(1e-9, stats.meanLength()));
             ps.setString(i++, tenant);
+            ps.setInt(i++, version());
             if (!filter.sql().isEmpty()) {
                 ps.setString(i++, tenant);
                 i = bind(c, ps, i, filter.parameters());
@@ -176,7 +181,8 @@ public class ChunkIndex {
                 PreparedStatement ps = c.prepareStatement("SELECT p.chunk_id,"
                         + " sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
                         + " FROM unnest(?::text[], ?::float8[]) AS w (term, weight)"
-                        + " JOIN chunk_terms p ON p.tenant = ? AND p.term = w.term AND p.chunk_id = ANY (?)"
+                        + " JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
+                        + " AND p.chunk_id = ANY (?)"
                         + " GROUP BY p.chunk_id")) {
             ps.setDouble(1, k1 * (1 - b));
             ps.setDouble(2, k1 * b / Math.max(1e-9, stats.meanLength()));
@@ -186,7 +192,8 @@ public class ChunkIndex {
                     c.createArrayOf(
                             "float8", Arrays.stream(query.weights()).boxed().toArray()));
             ps.setString(5, tenant);
-            ps.setArray(6, c.createArrayOf("text", ids.toArray()));
+            ps.setInt(6, version());
+            ps.setArray(7, c.createArrayOf("text", ids.toArray()));
             Map<String, Double> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -207,10 +214,12 @@ public class ChunkIndex {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT id, 1 - (embedding <=> ?) FROM chunks WHERE tenant = ? AND id = ANY (?)")) {
+                        "SELECT id, 1 - (embedding <=> ?) FROM chunks WHERE tenant = ? AND index_version = ?"
+                                + " AND id = ANY (?)")) {
             ps.setObject(1, new PGvector(query));
             ps.setString(2, tenant);
-            ps.setArray(3, c.createArrayOf("text", ids.toArray()));
+            ps.setInt(3, version());
+            ps.setArray(4, c.createArrayOf("text", ids.toArray()));
             Map<String, Double> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -221,13 +230,17 @@ public class ChunkIndex {
         }
     }
 
-    /** A tenant's chunk count and mean length; reused for a while (BM25 barely moves as a collection grows). */
+    /**
+     * A tenant's chunk count and mean length in the searched index version; reused for a while (BM25 barely moves as a
+     * collection grows).
+     */
     @CacheResult(cacheName = "collection-stats")
     public CollectionStats stats(String tenant) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT count(*), coalesce(avg(term_count), 0) FROM chunks WHERE tenant = ?")) {
+                        "SELECT count(*), coalesce(avg(term_count), 0) FROM chunks WHERE tenant = ? AND index_version = ?")) {
             ps.setString(1, tenant);
+            ps.setInt(2, version());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new CollectionStats(rs.getLong(1), rs.getDouble(2));
@@ -269,6 +282,10 @@ public class ChunkIndex {
             }
             return out;
         }
+    }
+
+    private int version() {
+        return config.embedding().indexVersion();
     }
 
     private static int bind(Connection c, PreparedStatement ps, int index, List<Object> params) throws SQLException {
