@@ -236,20 +236,18 @@ class IndexRolloutIT {
 
     private static Set<Integer> versionsOf(Connection db, List<String> chunkIds) throws Exception {
         Set<Integer> out = new HashSet<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT index_version FROM chunks WHERE id = ANY (?)")) {
-            ps.setArray(1, db.createArrayOf("text", chunkIds.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getInt(1));
-                }
-            }
-        }
+        columnOf(db, "index_version", chunkIds).forEach(v -> out.add(Integer.parseInt(v)));
         return out;
     }
 
     private static List<String> documentsOf(Connection db, List<String> chunkIds) throws Exception {
+        return columnOf(db, "document_id", chunkIds);
+    }
+
+    /** One column of the given chunks, as text. */
+    private static List<String> columnOf(Connection db, String column, List<String> chunkIds) throws Exception {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT document_id FROM chunks WHERE id = ANY (?)")) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT " + column + "::text FROM chunks WHERE id = ANY (?)")) {
             ps.setArray(1, db.createArrayOf("text", chunkIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
