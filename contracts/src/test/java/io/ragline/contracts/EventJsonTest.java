@@ -11,6 +11,7 @@ import io.ragline.contracts.answer.AnswerProduced.RetrievedContext;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
+import io.ragline.contracts.document.DocumentReindexRequested;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.contracts.research.ResearchCompleted;
@@ -64,6 +65,7 @@ class EventJsonTest {
                 new DocumentIndexed(1, "e2", "acme", t, "doc-1", "e1", "ab12", 12, 3, 9, "bge-small-en-v1.5-q", 1, 840),
                 new DocumentFailed(1, "e3", "acme", t, "doc-1", "e1", "parse", "encrypted PDF"),
                 new DocumentDeleted(1, "e4", "acme", t, "doc-1", "key-9"),
+                new DocumentReindexRequested(1, "e4b", "acme", t, "doc-1", 1, 2),
                 new AnswerProduced(
                         1,
                         "e5",
@@ -206,16 +208,27 @@ class EventJsonTest {
     }
 
     @Test
+    void aReindexRequestNamesTwoDifferentIndexVersions() {
+        assertThatThrownBy(() -> DocumentReindexRequested.of("acme", "d", 2, 2))
+                .hasMessageContaining("different index versions");
+        assertThatThrownBy(() -> DocumentReindexRequested.of("acme", "d", 0, 2))
+                .hasMessageContaining("different index versions");
+        assertThat(DocumentReindexRequested.of("acme", "d", 2, 1).toVersion()).isEqualTo(1);
+    }
+
+    @Test
     void everyEventOfOneDocumentSharesItsKafkaKey() {
         DocumentSubmitted submitted =
                 DocumentSubmitted.of("acme", "doc-1", "t", "api", "text/plain", "h", 1, "x", null, null);
         DocumentIndexed indexed = DocumentIndexed.of("acme", "doc-1", submitted.eventId(), "h", 1, 1, 0, "m", 1, 5);
         DocumentDeleted deleted = DocumentDeleted.of("acme", "doc-1", "key");
+        DocumentReindexRequested reindex = DocumentReindexRequested.of("acme", "doc-1", 1, 2);
         DocumentSubmitted otherTenant =
                 DocumentSubmitted.of("globex", "doc-1", "t", "api", "text/plain", "h", 1, "x", null, null);
 
         assertThat(indexed.partitionKey()).isEqualTo(submitted.partitionKey());
         assertThat(deleted.partitionKey()).isEqualTo(submitted.partitionKey());
+        assertThat(reindex.partitionKey()).isEqualTo(submitted.partitionKey());
         assertThat(otherTenant.partitionKey()).isNotEqualTo(submitted.partitionKey());
     }
 
