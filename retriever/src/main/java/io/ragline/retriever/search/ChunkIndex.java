@@ -51,10 +51,25 @@ public class ChunkIndex {
 
     /** The {@code n} chunks nearest to the query vector (cosine), best first, scored by cosine similarity. */
     public List<Fusion.Scored> nearest(String tenant, float[] query, int n, SearchFilter filter) throws SQLException {
-        String sql = "SELECT c.id, c.embedding <=> ? AS distance FROM chunks c"
+        return nearest(tenant, query, n, filter, List.of()).top();
+    }
+
+    /** The nearest chunks, and the cosine similarity of other chunks asked for ({@code alsoScore}) that are not among them. */
+    public record Nearest(List<Fusion.Scored> top, Map<String, Double> others) {}
+
+    /**
+     * As {@link #nearest(String, float[], int, SearchFilter)}, plus in the same statement the cosine similarity of
+     * {@code alsoScore} (the keyword side's candidates, for fusion) wherever they are not among the nearest.
+     */
+    public Nearest nearest(String tenant, float[] query, int n, SearchFilter filter, List<String> alsoScore)
+            throws SQLException {
+        String sql = "WITH v AS MATERIALIZED (SELECT c.id, c.embedding <=> ? AS distance FROM chunks c"
                 + (filter.needsDocuments() ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id" : "")
                 + " WHERE c.tenant = ? AND c.index_version = ? AND c.embedding_model = ?" + filter.sql()
-                + " ORDER BY c.embedding <=> ? LIMIT ?";
+                + " ORDER BY c.embedding <=> ? LIMIT ?)"
+                + " SELECT id, distance, true FROM v UNION ALL"
+                + " SELECT o.id, o.embedding <=> ?, false FROM chunks o"
+                + " WHERE o.tenant = ? AND o.index_version = ? AND o.id = ANY (?) AND o.id NOT IN (SELECT id FROM v)";
         PGvector vector = new PGvector(query);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
@@ -65,16 +80,25 @@ public class ChunkIndex {
             ps.setString(i++, config.embedding().modelName());
             i = bind(c, ps, i, filter.parameters());
             ps.setObject(i++, vector);
-            ps.setInt(i, n);
-            List<Fusion.Scored> out = new ArrayList<>(n);
+            ps.setInt(i++, n);
+            ps.setObject(i++, vector);
+            ps.setString(i++, tenant);
+            ps.setInt(i++, version());
+            ps.setArray(i, c.createArrayOf("text", alsoScore.toArray()));
+            List<Fusion.Scored> top = new ArrayList<>(n);
+            Map<String, Double> others = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Fusion.Scored(rs.getString(1), 1 - rs.getDouble(2)));
+                    if (rs.getBoolean(3)) {
+                        top.add(new Fusion.Scored(rs.getString(1), 1 - rs.getDouble(2)));
+                    } else {
+                        others.put(rs.getString(1), 1 - rs.getDouble(2));
+                    }
                 }
             }
             // an iterative (filtered) HNSW scan may return neighbours slightly out of order
-            out.sort((a, b) -> Double.compare(b.score(), a.score()));
-            return out;
+            top.sort((a, b) -> Double.compare(b.score(), a.score()));
+            return new Nearest(top, others);
         }
     }
 
@@ -206,29 +230,6 @@ public class ChunkIndex {
 
     private static final Comparator<Fusion.Scored> BY_SCORE =
             Comparator.comparingDouble(Fusion.Scored::score).reversed().thenComparing(Fusion.Scored::chunkId);
-
-    /** Cosine similarity of the query vector to each of the given chunks of one tenant. */
-    public Map<String, Double> cosines(String tenant, float[] query, List<String> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return Map.of();
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT id, 1 - (embedding <=> ?) FROM chunks WHERE tenant = ? AND index_version = ?"
-                                + " AND id = ANY (?)")) {
-            ps.setObject(1, new PGvector(query));
-            ps.setString(2, tenant);
-            ps.setInt(3, version());
-            ps.setArray(4, c.createArrayOf("text", ids.toArray()));
-            Map<String, Double> out = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getDouble(2));
-                }
-            }
-            return out;
-        }
-    }
 
     /**
      * A tenant's chunk count and mean length in the searched index version; reused for a while (BM25 barely moves as a

@@ -154,7 +154,7 @@ public class SearchService {
                 }
                 embedMs = millisSince(t);
             }
-            if (q != null) {
+            if (q != null && !(mode == Mode.HYBRID && fusion.convex())) {
                 t = System.nanoTime();
                 vector = index.nearest(tenant, q, candidates, filter);
                 vectorMs = millisSince(t);
@@ -178,24 +178,28 @@ public class SearchService {
             } else if (!fusion.convex()) {
                 ranked = Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
             } else {
-                // every candidate scored on both sides: BM25 for what only the vector side found, cosine for the rest
+                // every candidate scored on both sides: the nearest chunks and, in the same statement, the cosines
+                // of the keyword candidates among them or not; then BM25 for what only the vector side found
                 t = System.nanoTime();
-                Set<String> inVector = new HashSet<>();
-                vector.forEach(s -> inVector.add(s.chunkId()));
+                ChunkIndex.Nearest nearest = index.nearest(
+                        tenant,
+                        q,
+                        candidates,
+                        filter,
+                        keyword.stream().map(Scored::chunkId).toList());
+                vector = nearest.top();
+                vectorMs = millisSince(t);
+                t = System.nanoTime();
                 Set<String> inKeyword = new HashSet<>();
                 keyword.forEach(s -> inKeyword.add(s.chunkId()));
                 List<String> vectorOnly = vector.stream()
                         .map(Scored::chunkId)
                         .filter(id -> !inKeyword.contains(id))
                         .toList();
-                List<String> keywordOnly = keyword.stream()
-                        .map(Scored::chunkId)
-                        .filter(id -> !inVector.contains(id))
-                        .toList();
                 Map<String, Double> keywordScores =
                         new HashMap<>(index.bm25Scores(tenant, keywordResult.query(), vectorOnly, index.stats(tenant)));
                 keyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
-                Map<String, Double> vectorScores = new HashMap<>(index.cosines(tenant, q, keywordOnly));
+                Map<String, Double> vectorScores = new HashMap<>(nearest.others());
                 vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
                 keywordMs += millisSince(t);
                 ranked = Fusion.convex(
