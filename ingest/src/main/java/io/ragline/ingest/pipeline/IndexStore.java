@@ -421,7 +421,7 @@ class IndexStore {
             try (PreparedStatement page = c.prepareStatement("SELECT tenant, document_id FROM document_index_versions"
                             + " WHERE index_version = ? ORDER BY tenant, document_id LIMIT ?");
                     PreparedStatement chunks = c.prepareStatement(
-                            "DELETE FROM chunks" + " WHERE tenant = ? AND document_id = ? AND index_version = ?");
+                            "DELETE FROM chunks WHERE tenant = ? AND document_id = ? AND index_version = ?");
                     PreparedStatement record = c.prepareStatement("DELETE FROM document_index_versions"
                             + " WHERE tenant = ? AND document_id = ? AND index_version = ?")) {
                 page.setInt(1, version);
@@ -442,23 +442,28 @@ class IndexStore {
                 }
                 chunks.executeBatch();
                 record.executeBatch();
-                // chunks of the version no document record accounts for (written before V15's records)
-                if (keys.isEmpty()) {
-                    try (PreparedStatement rest = c.prepareStatement("DELETE FROM chunks WHERE id IN"
-                            + " (SELECT id FROM chunks WHERE index_version = ? LIMIT ?)")) {
-                        rest.setInt(1, version);
-                        rest.setInt(2, limit * 10);
-                        int removed = rest.executeUpdate();
-                        c.commit();
-                        return removed > 0 ? 1 : 0;
-                    }
-                }
                 c.commit();
                 return keys.size();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Deletes up to {@code limit} chunks of another index version that no document record accounts for (a document
+     * whose latest submission failed keeps earlier chunks without one); the caller repeats until none is left.
+     *
+     * @return the number of chunks removed
+     */
+    int dropUnrecordedChunks(int version, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE index_version = ? LIMIT ?)")) {
+            ps.setInt(1, version);
+            ps.setInt(2, limit);
+            return ps.executeUpdate();
         }
     }
 

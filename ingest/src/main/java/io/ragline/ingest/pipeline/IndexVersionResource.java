@@ -109,7 +109,14 @@ public class IndexVersionResource {
         for (int n = store.dropVersionPage(version, PAGE); n > 0; n = store.dropVersionPage(version, PAGE)) {
             documents += n;
         }
-        return Response.ok(Map.of("indexVersion", version, "documentsDropped", documents))
+        long unrecorded = 0;
+        for (int n = store.dropUnrecordedChunks(version, 10 * PAGE);
+                n > 0;
+                n = store.dropUnrecordedChunks(version, 10 * PAGE)) {
+            unrecorded += n;
+        }
+        return Response.ok(Map.of(
+                        "indexVersion", version, "documentsDropped", documents, "unrecordedChunksDropped", unrecorded))
                 .build();
     }
 

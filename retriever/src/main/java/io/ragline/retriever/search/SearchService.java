@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -132,10 +133,14 @@ public class SearchService {
         double keywordMs = 0;
         List<Scored> vector = List.of();
         List<Scored> keyword = List.of();
-        // the keyword side needs no query vector: its statement runs in the database while the query is embedded here
-        Future<ChunkIndex.Bm25Result> bm25 = mode == Mode.VECTOR
-                ? null
-                : keywordSide.submit(() -> index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
+        // the keyword side needs no query vector: in hybrid mode its statement runs in the database while the query is
+        // embedded here; keyword mode has nothing to overlap it with and runs it on this thread
+        Future<ChunkIndex.Bm25Result> bm25 = switch (mode) {
+            case VECTOR -> null;
+            case KEYWORD ->
+                CompletableFuture.completedFuture(index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
+            case HYBRID -> keywordSide.submit(() -> index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
+        };
         float[] q = null;
         String degraded = null;
         try {
