@@ -58,9 +58,11 @@ class IndexRolloutIT {
                 Connection db = DriverManager.getConnection(platform.jdbcUrl(), "postgres", "postgres")) {
             ResearchBenchmark.ingest(http, platform.url("gateway"));
             int live = ResearchBenchmark.DOCS.length;
-            // a document indexed long ago: its submission is no longer in Kafka, only its version 1 chunks are
-            insertLegacyDocument(db, words);
-            assertThat(documentsIn(db, 1)).isEqualTo(live + 1);
+            // documents indexed long ago: their submissions are no longer in Kafka, only their version 1 chunks are;
+            // the latest submission of the second failed, which keeps its earlier chunks searchable
+            insertLegacyDocument(db, words, "legacy", "indexed");
+            insertLegacyDocument(db, words, "legacy-failed", "failed");
+            assertThat(documentsIn(db, 1)).isEqualTo(live + 2);
             int v1Chunks = chunksIn(db, 1);
 
             String green = platform.addInstance(
@@ -79,15 +81,15 @@ class IndexRolloutIT {
             JsonNode versions = get(platform.url(green) + "/v1/index/versions");
             assertThat(versions.at("/writing/indexVersion").asInt()).isEqualTo(2);
             assertThat(versions.at("/writing/consumer").asText()).isEqualTo("ingest-v2");
-            assertThat(versions.at("/versions/0/documents").asInt()).isEqualTo(live + 1);
+            assertThat(versions.at("/versions/0/documents").asInt()).isEqualTo(live + 2);
             assertThat(versions.at("/versions/1/embeddingModel").asText()).isEqualTo(MODEL);
 
             // the rest by re-embedding version 1's chunks
             HttpResponse<String> backfill = post(platform.url(green) + "/v1/index/backfill", "{\"fromVersion\":1}");
             assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(202);
-            assertThat(JSON.readTree(backfill.body()).path("queued").asInt()).isEqualTo(1);
+            assertThat(JSON.readTree(backfill.body()).path("queued").asInt()).isEqualTo(2);
             Await.until(
-                    () -> documentsIn(db, 2) == live + 1, Duration.ofSeconds(60), "the legacy document re-embedded");
+                    () -> documentsIn(db, 2) == live + 2, Duration.ofSeconds(60), "the legacy documents re-embedded");
             assertThat(chunksIn(db, 2)).isEqualTo(v1Chunks);
             assertThat(chunksIn(db, 1)).as("version 1 untouched").isEqualTo(v1Chunks);
             try (ResultSet rs = db.createStatement()
@@ -171,31 +173,38 @@ class IndexRolloutIT {
             assertThat(documentsIn(db, 1)).isZero();
             assertThat(count(db, "SELECT count(*) FROM chunk_terms WHERE index_version = 1"))
                     .isZero();
-            assertThat(documentsIn(db, 2)).isEqualTo(live + 1);
+            assertThat(documentsIn(db, 2)).isEqualTo(live + 2);
             assertThat(searchIds(platform.url(switched), query, "hybrid")).isNotEmpty();
         }
     }
 
-    private static void insertLegacyDocument(Connection db, Function<String, float[]> anyVectors) throws Exception {
-        String text = "Lamps of old lighthouses burned whale oil before kerosene and electric light.";
+    private static void insertLegacyDocument(
+            Connection db, Function<String, float[]> anyVectors, String id, String status) throws Exception {
+        String text = "Lamps of old lighthouses burned whale oil before kerosene and electric light (" + id + ").";
         db.setAutoCommit(false);
         try (PreparedStatement d = db.prepareStatement("INSERT INTO documents (tenant, id, title, media_type,"
                         + " content_hash, status, chunk_count, embedding_model, version_at, stage)"
-                        + " VALUES ('default', 'legacy', 'Old lamps', 'text/plain', 'h-legacy', 'indexed', 1,"
-                        + " 'bge-small-en-v1.5-q', ?, 'indexed')");
+                        + " VALUES ('default', ?, 'Old lamps', 'text/plain', 'h-legacy', ?, 1,"
+                        + " 'bge-small-en-v1.5-q', ?, ?)");
                 PreparedStatement v = db.prepareStatement("INSERT INTO document_index_versions (tenant, document_id,"
                         + " index_version, embedding_model, content_hash, title, chunk_count)"
-                        + " VALUES ('default', 'legacy', 1, 'bge-small-en-v1.5-q', 'h-legacy', 'Old lamps', 1)");
+                        + " VALUES ('default', ?, 1, 'bge-small-en-v1.5-q', 'h-legacy', 'Old lamps', 1)");
                 PreparedStatement c = db.prepareStatement("INSERT INTO chunks (id, tenant, document_id, ordinal,"
                         + " content, content_hash, start_offset, end_offset, embedding, embedding_model,"
-                        + " index_version) VALUES ('legacy-0', 'default', 'legacy', 0, ?, 'c-legacy', 0, ?, ?,"
+                        + " index_version) VALUES (?, 'default', ?, 0, ?, 'c-legacy', 0, ?, ?,"
                         + " 'bge-small-en-v1.5-q', 1)")) {
-            d.setTimestamp(1, Timestamp.from(Instant.now().minus(Duration.ofDays(30))));
+            d.setString(1, id);
+            d.setString(2, status);
+            d.setTimestamp(3, Timestamp.from(Instant.now().minus(Duration.ofDays(30))));
+            d.setString(4, status);
             d.executeUpdate();
+            v.setString(1, id);
             v.executeUpdate();
-            c.setString(1, text);
-            c.setInt(2, text.length());
-            c.setObject(3, new PGvector(anyVectors.apply(text)));
+            c.setString(1, id + "-0");
+            c.setString(2, id);
+            c.setString(3, text);
+            c.setInt(4, text.length());
+            c.setObject(5, new PGvector(anyVectors.apply(text)));
             c.executeUpdate();
             db.commit();
         } finally {

@@ -333,7 +333,8 @@ class IndexStore {
                     lock.setString(1, tenant);
                     lock.setString(2, documentId);
                     try (ResultSet rs = lock.executeQuery()) {
-                        write = rs.next() && "indexed".equals(rs.getString(1));
+                        // a failed latest submission keeps the earlier chunks searchable: they move to the new version
+                        write = rs.next() && HOLDS_CHUNKS.contains(rs.getString(1));
                     }
                 }
                 if (write) {
@@ -360,18 +361,22 @@ class IndexStore {
         }
     }
 
+    /** The document statuses under which a document can hold chunks (its latest submission indexed, or failed). */
+    private static final Set<String> HOLDS_CHUNKS = Set.of("indexed", "failed");
+
     /** A document to re-embed: its key. */
     record DocumentKey(String tenant, String documentId) {}
 
     /**
-     * Up to {@code limit} indexed documents that index version {@code from} holds and this deployment's version does
+     * Up to {@code limit} documents with chunks (indexed, or their latest submission failed) that index version {@code
+     * from} holds and this deployment's version does
      * not, after {@code after} (keyset order tenant, id).
      */
     List<DocumentKey> missingFromThisVersion(int from, DocumentKey after, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT f.tenant, f.document_id"
                         + " FROM document_index_versions f JOIN documents d ON d.tenant = f.tenant AND d.id = f.document_id"
-                        + " WHERE f.index_version = ? AND d.status = 'indexed' AND (f.tenant, f.document_id) > (?, ?)"
+                        + " WHERE f.index_version = ? AND d.status IN ('indexed', 'failed') AND (f.tenant, f.document_id) > (?, ?)"
                         + " AND NOT EXISTS (SELECT 1 FROM document_index_versions m WHERE m.tenant = f.tenant"
                         + " AND m.document_id = f.document_id AND m.index_version = ?)"
                         + " ORDER BY f.tenant, f.document_id LIMIT ?")) {
