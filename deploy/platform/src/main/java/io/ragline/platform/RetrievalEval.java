@@ -61,7 +61,8 @@ final class RetrievalEval {
             List<String> modes,
             ObjectNode fusion,
             String retriever,
-            int concurrency) {}
+            int concurrency,
+            int topK) {}
 
     static int run(Settings base, String[] args) throws Exception {
         if (args.length >= 2 && args[1].equals("answers")) {
@@ -70,7 +71,7 @@ final class RetrievalEval {
         if (args.length < 2 || !args[1].equals("retrieval")) {
             System.err.println("usage: ./ragline eval retrieval --dataset DIR [--split train|test] [--queries FILE]"
                     + " [--qrels FILE] [--modes vector,keyword,hybrid] [--fusion rrf|convex] [--rrf-k N]"
-                    + " [--vector-weight W] [--keyword-weight W] [--retriever URL]");
+                    + " [--vector-weight W] [--keyword-weight W] [--retriever URL] [--top-k N]");
             return 2;
         }
         Path dataset = null;
@@ -81,6 +82,7 @@ final class RetrievalEval {
         ObjectNode fusion = JSON.createObjectNode();
         String retriever = null;
         int concurrency = 4;
+        int topK = 100;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--dataset" -> dataset = Path.of(args[++i]);
@@ -94,6 +96,7 @@ final class RetrievalEval {
                 case "--keyword-weight" -> fusion.put("keywordWeight", Double.parseDouble(args[++i]));
                 case "--retriever" -> retriever = args[++i];
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--top-k" -> topK = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     return 2;
@@ -104,8 +107,13 @@ final class RetrievalEval {
             System.err.println("--dataset DIR is required");
             return 2;
         }
+        if (topK < 1 || topK > 100) {
+            System.err.println("--top-k must be between 1 and 100");
+            return 2;
+        }
         return new RetrievalEval()
-                .evaluate(base, new Options(dataset, split, queries, qrels, modes, fusion, retriever, concurrency));
+                .evaluate(
+                        base, new Options(dataset, split, queries, qrels, modes, fusion, retriever, concurrency, topK));
     }
 
     int evaluate(Settings base, Options o) throws Exception {
@@ -120,6 +128,8 @@ final class RetrievalEval {
                         new Measure(Metric.RECALL, 10),
                         new Measure(Metric.RECALL, 100),
                         new Measure(Metric.MRR, 10));
+        // a cut-off beyond the results asked for cannot be measured (Recall@100 of 10 results is not Recall@100)
+        measures = measures.stream().filter(m -> m.k() <= o.topK()).toList();
         Map<String, String> queries = data.judgedQueries();
         System.out.printf(
                 "%s: %d documents, %d judged queries%n",
@@ -217,7 +227,7 @@ final class RetrievalEval {
             List<Future<?>> futures = new ArrayList<>();
             for (Map.Entry<String, String> q : queries.entrySet()) {
                 futures.add(pool.submit(() -> {
-                    run.put(q.getKey(), search(retriever, mode, o.fusion(), q.getValue(), submitter));
+                    run.put(q.getKey(), search(retriever, mode, o, q.getValue(), submitter));
                     return null;
                 }));
             }
@@ -230,13 +240,14 @@ final class RetrievalEval {
         return run;
     }
 
-    private List<String> search(
-            String retriever, String mode, ObjectNode fusion, String query, CorpusSubmitter submitter)
+    private List<String> search(String retriever, String mode, Options o, String query, CorpusSubmitter submitter)
             throws Exception {
-        ObjectNode body =
-                JSON.createObjectNode().put("query", query).put("topK", 100).put("mode", mode);
-        if (!fusion.isEmpty()) {
-            body.set("fusion", fusion);
+        ObjectNode body = JSON.createObjectNode()
+                .put("query", query)
+                .put("topK", o.topK())
+                .put("mode", mode);
+        if (!o.fusion().isEmpty()) {
+            body.set("fusion", o.fusion());
         }
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(retriever + "/v1/search"))

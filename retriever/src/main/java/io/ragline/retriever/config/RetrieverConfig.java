@@ -41,8 +41,11 @@ public interface RetrieverConfig {
         @WithDefault("100")
         int maxTopK();
 
-        /** Candidates each side (vector, keyword) contributes before fusion; at least {@code topK}. */
-        @WithDefault("100")
+        /**
+         * Candidates each side (vector, keyword) contributes before fusion; at least {@code topK}. 40 ranks as well as
+         * 100 on SciFact (nDCG@10) at well under half the database work per search (docs/BENCHMARKS.md).
+         */
+        @WithDefault("40")
         int candidates();
 
         /** Longest query accepted, in characters. */

@@ -51,28 +51,50 @@ public class ChunkIndex {
 
     /** The {@code n} chunks nearest to the query vector (cosine), best first, scored by cosine similarity. */
     public List<Fusion.Scored> nearest(String tenant, float[] query, int n, SearchFilter filter) throws SQLException {
-        return nearest(tenant, query, n, filter, List.of()).top();
+        return nearest(tenant, query, n, filter, List.of(), Bm25Query.NONE, new CollectionStats(0, 1))
+                .top();
     }
 
-    /** The nearest chunks, and the cosine similarity of other chunks asked for ({@code alsoScore}) that are not among them. */
-    public record Nearest(List<Fusion.Scored> top, Map<String, Double> others) {}
+    /**
+     * The nearest chunks; the cosine similarity of the keyword side's candidates that are not among them; and the BM25
+     * score, under the keyword side's term weights, of the nearest chunks that are not keyword candidates (absent: no
+     * query term, BM25 0).
+     */
+    public record Nearest(List<Fusion.Scored> top, Map<String, Double> otherCosines, Map<String, Double> topBm25) {}
 
     /**
-     * As {@link #nearest(String, float[], int, SearchFilter)}, plus in the same statement the cosine similarity of
-     * {@code alsoScore} (the keyword side's candidates, for fusion) wherever they are not among the nearest.
+     * As {@link #nearest(String, float[], int, SearchFilter)}, and in the same statement what fusion needs to score
+     * every candidate on both sides: the cosines of {@code keywordIds} (the keyword side's candidates) wherever they
+     * are not among the nearest, and the BM25 scores of the nearest that are not among {@code keywordIds} (postings
+     * looked up by key, with the weights {@link #bm25} returned). One statement where three ran before: on a database
+     * that serves every connection from one session (the embedded PGlite) each statement's turn is the bottleneck.
      */
-    public Nearest nearest(String tenant, float[] query, int n, SearchFilter filter, List<String> alsoScore)
+    public Nearest nearest(
+            String tenant,
+            float[] query,
+            int n,
+            SearchFilter filter,
+            List<String> keywordIds,
+            Bm25Query keywordQuery,
+            CollectionStats stats)
             throws SQLException {
         String sql = "WITH v AS MATERIALIZED (SELECT c.id, c.embedding <=> ? AS distance FROM chunks c"
                 + (filter.needsDocuments() ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id" : "")
                 + " WHERE c.tenant = ? AND c.index_version = ? AND c.embedding_model = ?" + filter.sql()
-                + " ORDER BY c.embedding <=> ? LIMIT ?)"
-                + " SELECT id, distance, true FROM v UNION ALL"
-                + " SELECT o.id, o.embedding <=> ?, false FROM chunks o"
+                + " ORDER BY c.embedding <=> ? LIMIT ?),"
+                + " b AS (SELECT p.chunk_id, sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
+                + " AS score FROM unnest(?::text[], ?::float8[]) AS w (term, weight)"
+                + " JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
+                + " AND p.chunk_id = ANY (ARRAY(SELECT id FROM v WHERE id <> ALL (?))) GROUP BY p.chunk_id)"
+                + " SELECT v.id, v.distance, true, b.score FROM v LEFT JOIN b ON b.chunk_id = v.id UNION ALL"
+                + " SELECT o.id, o.embedding <=> ?, false, NULL FROM chunks o"
                 + " WHERE o.tenant = ? AND o.index_version = ? AND o.id = ANY (?) AND o.id NOT IN (SELECT id FROM v)";
         PGvector vector = new PGvector(query);
+        double k1 = config.bm25().k1();
+        double b = config.bm25().b();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
+            java.sql.Array keywordArray = c.createArrayOf("text", keywordIds.toArray());
             int i = 1;
             ps.setObject(i++, vector);
             ps.setString(i++, tenant);
@@ -81,24 +103,41 @@ public class ChunkIndex {
             i = bind(c, ps, i, filter.parameters());
             ps.setObject(i++, vector);
             ps.setInt(i++, n);
+            ps.setDouble(i++, k1 * (1 - b));
+            ps.setDouble(i++, k1 * b / Math.max(1e-9, stats.meanLength()));
+            ps.setArray(i++, c.createArrayOf("text", keywordQuery.terms()));
+            ps.setArray(
+                    i++,
+                    c.createArrayOf(
+                            "float8",
+                            Arrays.stream(keywordQuery.weights()).boxed().toArray()));
+            ps.setString(i++, tenant);
+            ps.setInt(i++, version());
+            ps.setArray(i++, keywordArray);
             ps.setObject(i++, vector);
             ps.setString(i++, tenant);
             ps.setInt(i++, version());
-            ps.setArray(i, c.createArrayOf("text", alsoScore.toArray()));
+            ps.setArray(i, keywordArray);
             List<Fusion.Scored> top = new ArrayList<>(n);
             Map<String, Double> others = new HashMap<>();
+            Map<String, Double> topBm25 = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    String id = rs.getString(1);
                     if (rs.getBoolean(3)) {
-                        top.add(new Fusion.Scored(rs.getString(1), 1 - rs.getDouble(2)));
+                        top.add(new Fusion.Scored(id, 1 - rs.getDouble(2)));
+                        double bm25 = rs.getDouble(4);
+                        if (!rs.wasNull()) {
+                            topBm25.put(id, bm25);
+                        }
                     } else {
-                        others.put(rs.getString(1), 1 - rs.getDouble(2));
+                        others.put(id, 1 - rs.getDouble(2));
                     }
                 }
             }
             // an iterative (filtered) HNSW scan may return neighbours slightly out of order
-            top.sort((a, b) -> Double.compare(b.score(), a.score()));
-            return new Nearest(top, others);
+            top.sort((x, y) -> Double.compare(y.score(), x.score()));
+            return new Nearest(top, others, topBm25);
         }
     }
 
@@ -108,6 +147,9 @@ public class ChunkIndex {
      * times {@code k1 + 1} (Robertson/Lucene form), with document frequencies over the tenant's whole collection.
      */
     public record Bm25Query(String[] terms, double[] weights) {
+
+        /** No terms: scores nothing. */
+        public static final Bm25Query NONE = new Bm25Query(new String[0], new double[0]);
 
         public boolean isEmpty() {
             return terms.length == 0;
@@ -121,12 +163,13 @@ public class ChunkIndex {
      * The {@code n} best chunks by BM25 (term frequency saturated by k1 and normalised by chunk length with b), best
      * first, among those the filter admits. One statement: the query's lexemes, their document frequencies (counted
      * from the postings' primary key alone, which carries tf and the chunk length), then one pass over their postings.
-     * The term weights come back with the ranking, so {@link #bm25Scores} can score other chunks without counting again.
+     * The term weights come back with the ranking, so {@link #nearest} can score the vector side's other candidates
+     * without counting again.
      */
     public Bm25Result bm25(String tenant, String query, int n, SearchFilter filter, CollectionStats stats)
             throws SQLException {
         if (stats.chunks() == 0) {
-            return new Bm25Result(List.of(), new Bm25Query(new String[0], new double[0]));
+            return new Bm25Result(List.of(), Bm25Query.NONE);
         }
         String sql = "WITH w AS (SELECT q.lexeme AS term,"
                 + " cardinality(q.positions) * ln(1 + (?::float8 - d.df + 0.5) / (d.df + 0.5)) * ?::float8 AS weight"
@@ -187,44 +230,6 @@ public class ChunkIndex {
                     new Bm25Query(
                             terms.toArray(String[]::new),
                             weights.stream().mapToDouble(Double::doubleValue).toArray()));
-        }
-    }
-
-    /**
-     * BM25 scores of the given chunks of one tenant under the term weights of an earlier {@link #bm25} call (looked up
-     * by primary key, term by term); a chunk with none of the terms has no entry (BM25 0).
-     */
-    public Map<String, Double> bm25Scores(String tenant, Bm25Query query, List<String> ids, CollectionStats stats)
-            throws SQLException {
-        if (ids.isEmpty() || query.isEmpty() || stats.chunks() == 0) {
-            return Map.of();
-        }
-        double k1 = config.bm25().k1();
-        double b = config.bm25().b();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT p.chunk_id,"
-                        + " sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
-                        + " FROM unnest(?::text[], ?::float8[]) AS w (term, weight)"
-                        + " JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
-                        + " AND p.chunk_id = ANY (?)"
-                        + " GROUP BY p.chunk_id")) {
-            ps.setDouble(1, k1 * (1 - b));
-            ps.setDouble(2, k1 * b / Math.max(1e-9, stats.meanLength()));
-            ps.setArray(3, c.createArrayOf("text", query.terms()));
-            ps.setArray(
-                    4,
-                    c.createArrayOf(
-                            "float8", Arrays.stream(query.weights()).boxed().toArray()));
-            ps.setString(5, tenant);
-            ps.setInt(6, version());
-            ps.setArray(7, c.createArrayOf("text", ids.toArray()));
-            Map<String, Double> out = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getDouble(2));
-                }
-            }
-            return out;
         }
     }
 

@@ -19,11 +19,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -183,30 +181,23 @@ public class SearchService {
             } else if (!fusion.convex()) {
                 ranked = Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
             } else {
-                // every candidate scored on both sides: the nearest chunks and, in the same statement, the cosines
-                // of the keyword candidates among them or not; then BM25 for what only the vector side found
+                // every candidate scored on both sides, in one statement: the nearest chunks, the cosines of the
+                // keyword candidates among them or not, and BM25 for what only the vector side found
                 t = System.nanoTime();
                 ChunkIndex.Nearest nearest = index.nearest(
                         tenant,
                         q,
                         candidates,
                         filter,
-                        keyword.stream().map(Scored::chunkId).toList());
+                        keyword.stream().map(Scored::chunkId).toList(),
+                        keywordResult.query(),
+                        index.stats(tenant));
                 vector = nearest.top();
                 vectorMs = millisSince(t);
-                t = System.nanoTime();
-                Set<String> inKeyword = new HashSet<>();
-                keyword.forEach(s -> inKeyword.add(s.chunkId()));
-                List<String> vectorOnly = vector.stream()
-                        .map(Scored::chunkId)
-                        .filter(id -> !inKeyword.contains(id))
-                        .toList();
-                Map<String, Double> keywordScores =
-                        new HashMap<>(index.bm25Scores(tenant, keywordResult.query(), vectorOnly, index.stats(tenant)));
+                Map<String, Double> keywordScores = new HashMap<>(nearest.topBm25());
                 keyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
-                Map<String, Double> vectorScores = new HashMap<>(nearest.others());
+                Map<String, Double> vectorScores = new HashMap<>(nearest.otherCosines());
                 vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
-                keywordMs += millisSince(t);
                 ranked = Fusion.convex(
                         vector, keyword, vectorScores, keywordScores, fusion.vectorWeight(), fusion.keywordWeight());
             }

@@ -259,15 +259,33 @@ class SearchIT {
         assertThat(result.top()).extracting(Fusion.Scored::chunkId).containsExactly(ab, ag);
         assertThat(result.top().get(0).score()).isCloseTo(abScore, within(1e-9));
         assertThat(result.top().get(1).score()).isCloseTo(agScore, within(1e-9));
-        // scoring chosen chunks by their ids gives the same numbers; a chunk without the term has none
+        // the nearest-neighbour statement scores the vector side's other candidates the same way: by key, with the
+        // returned term weights; a chunk without the term has no score, a keyword candidate is not scored again
         ChunkIndex.Bm25Result first = index.bm25(f.tenant, "alpha", 1, SearchFilter.parse(null), stats);
         assertThat(first.top()).extracting(Fusion.Scored::chunkId).containsExactly(ab);
-        assertThat(index.bm25Scores(f.tenant, first.query(), List.of(ag, d), stats))
+        ChunkIndex.Nearest nearest = index.nearest(
+                f.tenant, embedder.embed("alpha"), 3, SearchFilter.parse(null), List.of(ab), first.query(), stats);
+        assertThat(nearest.top()).extracting(Fusion.Scored::chunkId).containsExactlyInAnyOrder(ab, ag, d);
+        assertThat(nearest.topBm25())
                 .containsOnlyKeys(ag)
                 .hasEntrySatisfying(ag, s -> assertThat(s).isCloseTo(agScore, within(1e-9)));
-        // another tenant's ids are not scored
-        assertThat(index.bm25Scores(kb.tenant, first.query(), List.of(ag), index.stats(kb.tenant)))
-                .isEmpty();
+        // a keyword candidate beyond the nearest gets its cosine from the same statement
+        ChunkIndex.Nearest one = index.nearest(
+                f.tenant, embedder.embed("delta"), 1, SearchFilter.parse(null), List.of(ab), first.query(), stats);
+        assertThat(one.top()).extracting(Fusion.Scored::chunkId).containsExactly(d);
+        assertThat(one.topBm25()).isEmpty();
+        assertThat(one.otherCosines()).containsOnlyKeys(ab);
+        // another tenant's chunks are neither found nor scored
+        ChunkIndex.Nearest other = index.nearest(
+                kb.tenant,
+                embedder.embed("alpha"),
+                50,
+                SearchFilter.parse(null),
+                List.of(ab),
+                first.query(),
+                index.stats(kb.tenant));
+        assertThat(other.top()).extracting(Fusion.Scored::chunkId).doesNotContain(ab, ag, d);
+        assertThat(other.otherCosines()).isEmpty();
     }
 
     @Test
