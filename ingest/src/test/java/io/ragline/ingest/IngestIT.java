@@ -14,6 +14,7 @@ import io.ragline.contracts.document.DocumentFailed;
 import io.ragline.contracts.document.DocumentIndexed;
 import io.ragline.contracts.document.DocumentSubmitted;
 import io.ragline.ingest.parse.Fixtures;
+import io.ragline.ingest.retention.ClaimCheckSweeper;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.ServiceEndpointsContract;
@@ -24,10 +25,18 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +53,9 @@ class IngestIT extends ServiceEndpointsContract {
 
     @Inject
     EmbeddingModel embeddingModel;
+
+    @Inject
+    ClaimCheckSweeper sweeper;
 
     @Override
     protected String[] readinessChecks() {
@@ -293,5 +305,87 @@ class IngestIT extends ServiceEndpointsContract {
 
     private static String bootstrap() {
         return TestInfrastructure.kafka().bootstrapServers();
+    }
+
+    @Test
+    void claimCheckBodiesAreDeletedOnceTheSubmissionsTopicNoLongerKeepsTheirEvents() throws Exception {
+        String old = storeBody(Instant.now().minus(Duration.ofDays(30)));
+        String recent = storeBody(Instant.now().minus(Duration.ofDays(3)));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            try {
+                setRetention(admin, Duration.ofDays(7).toMillis());
+                ClaimCheckSweeper.Sweep sweep = sweeper.sweep();
+                assertThat(sweep.retention()).contains(Duration.ofDays(7));
+                assertThat(sweep.deleted()).isPositive();
+                // 30 days old: beyond 7 days of retention and the day of margin; 3 days old: a replay may still need it
+                assertThat(bodyExists(old)).isFalse();
+                assertThat(bodyExists(recent)).isTrue();
+
+                // a topic that keeps its records forever keeps every body
+                String older = storeBody(Instant.now().minus(Duration.ofDays(400)));
+                setRetention(admin, -1);
+                sweep = sweeper.sweep();
+                assertThat(sweep.retention()).isEmpty();
+                assertThat(sweep.deleted()).isZero();
+                assertThat(bodyExists(older)).isTrue();
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(
+                                topic(),
+                                List.of(new AlterConfigOp(
+                                        new ConfigEntry("retention.ms", ""), AlterConfigOp.OpType.DELETE))))
+                        .all()
+                        .get();
+            }
+        }
+    }
+
+    private static ConfigResource topic() {
+        return new ConfigResource(ConfigResource.Type.TOPIC, "documents.submitted");
+    }
+
+    private static void setRetention(Admin admin, long millis) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(
+                        topic(),
+                        List.of(new AlterConfigOp(
+                                new ConfigEntry("retention.ms", Long.toString(millis)), AlterConfigOp.OpType.SET))))
+                .all()
+                .get();
+        // the broker applies a topic's new configuration asynchronously: wait until it reports it
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Long.toString(millis)
+                .equals(admin.describeConfigs(List.of(topic()))
+                        .all()
+                        .get()
+                        .get(topic())
+                        .get("retention.ms")
+                        .value())) {
+            assertThat(System.nanoTime())
+                    .as("retention.ms " + millis + " applied")
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private String storeBody(Instant createdAt) throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO document_contents (id, tenant, media_type,"
+                        + " bytes, created_at) VALUES (?, 'acme', 'text/plain', ?, ?)")) {
+            ps.setString(1, id);
+            ps.setBytes(2, "a body".getBytes(StandardCharsets.UTF_8));
+            ps.setTimestamp(3, Timestamp.from(createdAt));
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    private boolean bodyExists(String id) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM document_contents WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 }

@@ -16,6 +16,9 @@ public interface IngestConfig {
     /** How chunks are embedded. */
     Embedding embedding();
 
+    /** When claim-check bodies are deleted (see {@code ClaimCheckSweeper}). */
+    ClaimCheck claimCheck();
+
     /** Most characters of text taken from one document; longer documents fail with a reason. */
     @WithDefault("20000000")
     int maxTextChars();
@@ -52,6 +55,29 @@ public interface IngestConfig {
         /** Tokens repeated between neighbouring chunks of a section. */
         @WithDefault("48")
         int overlapTokens();
+    }
+
+    interface ClaimCheck {
+
+        /** How often a sweep runs (each instance; they share the work). */
+        @WithDefault("1h")
+        Duration sweepEvery();
+
+        /** How much longer than the submissions topic's retention a body is kept. */
+        @WithDefault("1d")
+        Duration margin();
+
+        /** Bodies deleted per transaction. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Most batches per sweep (the rest waits for the next sweep). */
+        @WithDefault("50")
+        int maxBatches();
+
+        /** Time allowed to read the topic's retention from the broker. */
+        @WithDefault("10s")
+        Duration brokerTimeout();
     }
 
     interface Embedding {

@@ -1,8 +1,11 @@
 package io.ragline.retriever.search;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.pgvector.PGvector;
 import io.quarkus.cache.CacheResult;
 import io.ragline.retriever.config.RetrieverConfig;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -15,6 +18,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -48,6 +52,17 @@ public class ChunkIndex {
 
     @Inject
     RetrieverConfig config;
+
+    /** Document frequency per (tenant, index version, term); bounded and short-lived (see RetrieverConfig.Bm25). */
+    private Cache<TermKey, Long> termFrequencies;
+
+    @PostConstruct
+    void init() {
+        termFrequencies = Caffeine.newBuilder()
+                .maximumSize(config.bm25().termCacheSize())
+                .expireAfterWrite(config.bm25().termCacheTtl())
+                .build();
+    }
 
     /** The {@code n} chunks nearest to the query vector (cosine), best first, scored by cosine similarity. */
     public List<Fusion.Scored> nearest(String tenant, float[] query, int n, SearchFilter filter) throws SQLException {
@@ -161,26 +176,32 @@ public class ChunkIndex {
 
     /**
      * The {@code n} best chunks by BM25 (term frequency saturated by k1 and normalised by chunk length with b), best
-     * first, among those the filter admits. One statement: the query's lexemes, their document frequencies (counted
-     * from the postings' primary key alone, which carries tf and the chunk length), then one pass over their postings.
-     * The term weights come back with the ranking, so {@link #nearest} can score the vector side's other candidates
-     * without counting again.
+     * first, among those the filter admits. One statement: the query's lexemes ({@code to_tsvector}, exactly as the
+     * postings were made), their document frequencies, then one pass over their postings, each an index-only scan of
+     * the primary key (which carries tf and the chunk length). Document frequencies are reused for a while (the {@code
+     * term-frequencies} cache, like the collection statistics): the statement is given those the cache holds for
+     * lexemes the query may produce (prefixes of its words: a stem almost always is one) and counts only the others,
+     * which it returns for the cache. The term weights come back with the ranking, so {@link #nearest} can score the
+     * vector side's other candidates the same way.
      */
     public Bm25Result bm25(String tenant, String query, int n, SearchFilter filter, CollectionStats stats)
             throws SQLException {
         if (stats.chunks() == 0) {
             return new Bm25Result(List.of(), Bm25Query.NONE);
         }
-        String sql = "WITH w AS (SELECT q.lexeme AS term,"
+        Map<String, Long> known = knownFrequencies(tenant, query);
+        String sql = "WITH k AS (SELECT * FROM unnest(?::text[], ?::int8[]) AS k (term, df)),"
+                + " w AS (SELECT q.lexeme AS term, d.df, k.df IS NULL AS counted,"
                 + " cardinality(q.positions) * ln(1 + (?::float8 - d.df + 0.5) / (d.df + 0.5)) * ?::float8 AS weight"
-                + " FROM unnest(to_tsvector('english', ?)) q CROSS JOIN LATERAL"
-                + " (SELECT count(*)::float8 AS df FROM chunk_terms p"
-                + " WHERE p.tenant = ? AND p.index_version = ? AND p.term = q.lexeme) d),"
+                + " FROM unnest(to_tsvector('english', ?)) q LEFT JOIN k ON k.term = q.lexeme CROSS JOIN LATERAL"
+                // COALESCE evaluates the count only where the cache had nothing
+                + " (SELECT coalesce(k.df, (SELECT count(*) FROM chunk_terms p"
+                + " WHERE p.tenant = ? AND p.index_version = ? AND p.term = q.lexeme)) AS df) d),"
                 + " scored AS (SELECT p.chunk_id, sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
                 + " AS score FROM w JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
                 + " GROUP BY p.chunk_id)"
-                + " SELECT NULL AS chunk_id, term, weight FROM w UNION ALL"
-                + " (SELECT s.chunk_id, NULL, s.score FROM scored s"
+                + " SELECT NULL AS chunk_id, term, weight, df, counted FROM w UNION ALL"
+                + " (SELECT s.chunk_id, NULL, s.score, NULL, NULL FROM scored s"
                 + (filter.sql().isEmpty()
                         ? ""
                         : " JOIN chunks c ON c.id = s.chunk_id"
@@ -194,6 +215,8 @@ public class ChunkIndex {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
+            ps.setArray(i++, c.createArrayOf("text", known.keySet().toArray()));
+            ps.setArray(i++, c.createArrayOf("int8", known.values().toArray()));
             ps.setDouble(i++, stats.chunks());
             ps.setDouble(i++, k1 + 1);
             ps.setString(i++, query);
@@ -218,6 +241,9 @@ public class ChunkIndex {
                     if (chunkId == null) {
                         terms.add(rs.getString(2));
                         weights.add(rs.getDouble(3));
+                        if (rs.getBoolean(5)) {
+                            termFrequencies.put(new TermKey(tenant, version(), rs.getString(2)), rs.getLong(4));
+                        }
                     } else {
                         top.add(new Fusion.Scored(chunkId, rs.getDouble(3)));
                     }
@@ -232,6 +258,28 @@ public class ChunkIndex {
                             weights.stream().mapToDouble(Double::doubleValue).toArray()));
         }
     }
+
+    /**
+     * The cached document frequencies of the lexemes this query may produce: every prefix of each of its words (an
+     * english stem is almost always a prefix of the lower-cased word; a stem that is not is simply counted again).
+     * Only an exact match with one of the query's lexemes is used, so extra terms cost nothing but their bytes.
+     */
+    private Map<String, Long> knownFrequencies(String tenant, String query) {
+        Map<String, Long> known = new HashMap<>();
+        for (String word : query.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            // a lexeme longer than 64 characters is counted each time rather than looked up under every prefix
+            for (int end = 1; end <= Math.min(word.length(), 64); end++) {
+                String prefix = word.substring(0, end);
+                Long df = termFrequencies.getIfPresent(new TermKey(tenant, version(), prefix));
+                if (df != null) {
+                    known.put(prefix, df);
+                }
+            }
+        }
+        return known;
+    }
+
+    private record TermKey(String tenant, int indexVersion, String term) {}
 
     private static final Comparator<Fusion.Scored> BY_SCORE =
             Comparator.comparingDouble(Fusion.Scored::score).reversed().thenComparing(Fusion.Scored::chunkId);

@@ -275,6 +275,14 @@ class SearchIT {
         assertThat(one.top()).extracting(Fusion.Scored::chunkId).containsExactly(d);
         assertThat(one.topBm25()).isEmpty();
         assertThat(one.otherCosines()).containsOnlyKeys(ab);
+        // document frequencies are reused for a while, like the collection statistics: a chunk added since changes
+        // the weight of a term already searched only when its count expires; a term not searched before is counted
+        f.add("ab2", "alpha beta");
+        ChunkIndex.Bm25Query again = index.bm25(f.tenant, "alpha beta", 10, SearchFilter.parse(null), stats)
+                .query();
+        assertThat(again.terms()).containsExactly("alpha", "beta");
+        assertThat(again.weights()[0]).isCloseTo(idf * (k1 + 1), within(1e-9));
+        assertThat(again.weights()[1]).isCloseTo(Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5)) * (k1 + 1), within(1e-9));
         // another tenant's chunks are neither found nor scored
         ChunkIndex.Nearest other = index.nearest(
                 kb.tenant,
