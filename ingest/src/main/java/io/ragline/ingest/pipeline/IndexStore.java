@@ -368,23 +368,23 @@ class IndexStore {
     record DocumentKey(String tenant, String documentId) {}
 
     /**
-     * Up to {@code limit} documents with chunks (indexed, or their latest submission failed) that index version {@code
-     * from} holds and this deployment's version does
-     * not, after {@code after} (keyset order tenant, id).
+     * Up to {@code limit} documents with chunks ({@link #HOLDS_CHUNKS}) that index version {@code from} holds and this
+     * deployment's version does not, after {@code after} (keyset order tenant, id).
      */
     List<DocumentKey> missingFromThisVersion(int from, DocumentKey after, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT f.tenant, f.document_id"
                         + " FROM document_index_versions f JOIN documents d ON d.tenant = f.tenant AND d.id = f.document_id"
-                        + " WHERE f.index_version = ? AND d.status IN ('indexed', 'failed') AND (f.tenant, f.document_id) > (?, ?)"
+                        + " WHERE f.index_version = ? AND d.status = ANY (?) AND (f.tenant, f.document_id) > (?, ?)"
                         + " AND NOT EXISTS (SELECT 1 FROM document_index_versions m WHERE m.tenant = f.tenant"
                         + " AND m.document_id = f.document_id AND m.index_version = ?)"
                         + " ORDER BY f.tenant, f.document_id LIMIT ?")) {
             ps.setInt(1, from);
-            ps.setString(2, after == null ? "" : after.tenant());
-            ps.setString(3, after == null ? "" : after.documentId());
-            ps.setInt(4, version());
-            ps.setInt(5, limit);
+            ps.setArray(2, c.createArrayOf("text", HOLDS_CHUNKS.toArray()));
+            ps.setString(3, after == null ? "" : after.tenant());
+            ps.setString(4, after == null ? "" : after.documentId());
+            ps.setInt(5, version());
+            ps.setInt(6, limit);
             List<DocumentKey> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -457,8 +457,9 @@ class IndexStore {
     }
 
     /**
-     * Deletes up to {@code limit} chunks of another index version that no document record accounts for (a document
-     * whose latest submission failed keeps earlier chunks without one); the caller repeats until none is left.
+     * Deletes up to {@code limit} chunks of another index version that no document record accounts for (ingest
+     * records every chunk it writes, and V16 recorded those V15 had missed: this only catches rows written by other
+     * means); the caller repeats until none is left.
      *
      * @return the number of chunks removed
      */

@@ -92,14 +92,6 @@ public interface RetrieverConfig {
         /** Length normalisation. */
         @WithDefault("0.4")
         double b();
-
-        /** Terms whose document frequency is kept (per tenant and index version) between searches. */
-        @WithDefault("100000")
-        long termCacheSize();
-
-        /** How long a term's document frequency is reused before it is counted again. */
-        @WithDefault("60s")
-        Duration termCacheTtl();
     }
 
     interface Fusion {

@@ -1,11 +1,11 @@
 package io.ragline.retriever.search;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.pgvector.PGvector;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
+import io.quarkus.cache.CaffeineCache;
 import io.ragline.retriever.config.RetrieverConfig;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /**
@@ -53,16 +54,10 @@ public class ChunkIndex {
     @Inject
     RetrieverConfig config;
 
-    /** Document frequency per (tenant, index version, term); bounded and short-lived (see RetrieverConfig.Bm25). */
-    private Cache<TermKey, Long> termFrequencies;
-
-    @PostConstruct
-    void init() {
-        termFrequencies = Caffeine.newBuilder()
-                .maximumSize(config.bm25().termCacheSize())
-                .expireAfterWrite(config.bm25().termCacheTtl())
-                .build();
-    }
+    /** Document frequency per (tenant, index version, term); bounded and short-lived like {@code collection-stats}. */
+    @Inject
+    @CacheName("term-frequencies")
+    Cache termFrequencies;
 
     /** The {@code n} chunks nearest to the query vector (cosine), best first, scored by cosine similarity. */
     public List<Fusion.Scored> nearest(String tenant, float[] query, int n, SearchFilter filter) throws SQLException {
@@ -242,7 +237,11 @@ public class ChunkIndex {
                         terms.add(rs.getString(2));
                         weights.add(rs.getDouble(3));
                         if (rs.getBoolean(5)) {
-                            termFrequencies.put(new TermKey(tenant, version(), rs.getString(2)), rs.getLong(4));
+                            termFrequencies
+                                    .as(CaffeineCache.class)
+                                    .put(
+                                            new TermKey(tenant, version(), rs.getString(2)),
+                                            CompletableFuture.completedFuture(rs.getLong(4)));
                         }
                     } else {
                         top.add(new Fusion.Scored(chunkId, rs.getDouble(3)));
@@ -270,9 +269,10 @@ public class ChunkIndex {
             // a lexeme longer than 64 characters is counted each time rather than looked up under every prefix
             for (int end = 1; end <= Math.min(word.length(), 64); end++) {
                 String prefix = word.substring(0, end);
-                Long df = termFrequencies.getIfPresent(new TermKey(tenant, version(), prefix));
-                if (df != null) {
-                    known.put(prefix, df);
+                CompletableFuture<Long> df =
+                        termFrequencies.as(CaffeineCache.class).getIfPresent(new TermKey(tenant, version(), prefix));
+                if (df != null && df.isDone()) {
+                    known.put(prefix, df.join());
                 }
             }
         }
