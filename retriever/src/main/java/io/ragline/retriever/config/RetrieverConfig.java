@@ -92,6 +92,16 @@ public interface RetrieverConfig {
         /** Length normalisation. */
         @WithDefault("0.4")
         double b();
+
+        /**
+         * Hybrid search's keyword candidates: terms in more than this fraction of the tenant's chunks (common terms) do
+         * not nominate candidates (their postings are the longest and rank the least) but still add to every
+         * candidate's score, looked up by key; if the rarer terms nominate fewer chunks than asked for, every term
+         * nominates. Keyword search always ranks by exact BM25. 1 turns it off. (What Lucene's common-terms query and
+         * Elasticsearch's {@code cutoff_frequency} did.)
+         */
+        @WithDefault("0.05")
+        double commonTermCutoff();
     }
 
     interface Fusion {

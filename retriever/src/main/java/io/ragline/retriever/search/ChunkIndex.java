@@ -181,32 +181,64 @@ public class ChunkIndex {
      */
     public Bm25Result bm25(String tenant, String query, int n, SearchFilter filter, CollectionStats stats)
             throws SQLException {
+        return bm25(tenant, query, n, filter, stats, false);
+    }
+
+    /**
+     * As {@link #bm25(String, String, int, SearchFilter, CollectionStats)}; with {@code rareTermsNominate}, the terms in
+     * more than {@code retriever.bm25.common-term-cutoff} of the tenant's chunks do not nominate candidates (unless the
+     * others nominate fewer than {@code n}), but their scores are still added to every candidate's, looked up by key:
+     * the longest postings are not read, at the price of the chunks that only common terms match (hybrid search's
+     * vector side nominates those broadly; keyword search ranks by exact BM25).
+     */
+    public Bm25Result bm25(
+            String tenant, String query, int n, SearchFilter filter, CollectionStats stats, boolean rareTermsNominate)
+            throws SQLException {
         if (stats.chunks() == 0) {
             return new Bm25Result(List.of(), Bm25Query.NONE);
         }
         Map<String, Long> known = knownFrequencies(tenant, query);
+        // the filter, where there is one, restricts a ranking's chunks before its LIMIT
+        String filtered = filter.sql().isEmpty()
+                ? ""
+                : " JOIN chunks c ON c.id = s.chunk_id"
+                        + (filter.needsDocuments()
+                                ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id"
+                                : "")
+                        + " WHERE c.tenant = ?" + filter.sql();
         String sql = "WITH k AS (SELECT * FROM unnest(?::text[], ?::int8[]) AS k (term, df)),"
                 + " w AS (SELECT q.lexeme AS term, d.df, k.df IS NULL AS counted,"
-                + " cardinality(q.positions) * ln(1 + (?::float8 - d.df + 0.5) / (d.df + 0.5)) * ?::float8 AS weight"
+                + " cardinality(q.positions) * ln(1 + (?::float8 - d.df + 0.5) / (d.df + 0.5)) * ?::float8 AS weight,"
+                + " ?::float8 AS c0, ?::float8 AS c1"
                 + " FROM unnest(to_tsvector('english', ?)) q LEFT JOIN k ON k.term = q.lexeme CROSS JOIN LATERAL"
-                // COALESCE evaluates the count only where the cache had nothing
+                // COALESCE evaluates the count only where the cache had nothing; OFFSET 0 keeps the planner from
+                // pulling the sub-select up into each of the three expressions that use df (counted three times)
                 + " (SELECT coalesce(k.df, (SELECT count(*) FROM chunk_terms p"
-                + " WHERE p.tenant = ? AND p.index_version = ? AND p.term = q.lexeme)) AS df) d),"
-                + " scored AS (SELECT p.chunk_id, sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
-                + " AS score FROM w JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
-                + " GROUP BY p.chunk_id)"
+                + " WHERE p.tenant = ? AND p.index_version = ? AND p.term = q.lexeme)) AS df OFFSET 0) d),"
+                // the rare terms nominate the candidates (all terms do if none is rare)
+                + " r AS (SELECT w.*, w.df <= ?::float8 OR NOT bool_or(w.df <= ?::float8) OVER () AS rare FROM w),"
+                + " partial AS (SELECT p.chunk_id, sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 * p.chunk_len)) AS score"
+                + " FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
+                + " WHERE r.rare GROUP BY p.chunk_id),"
+                + " cand AS (SELECT s.chunk_id, s.score FROM partial s" + filtered
+                + " ORDER BY s.score DESC, s.chunk_id LIMIT ?),"
+                + " few AS (SELECT count(*) < ? AS yes FROM cand),"
+                // too few nominated (a short collection, a filter): every term nominates, as without the cut-off
+                + " everything AS (SELECT p.chunk_id, sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 * p.chunk_len)) AS score"
+                + " FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
+                + " WHERE (SELECT yes FROM few) GROUP BY p.chunk_id)"
                 + " SELECT NULL AS chunk_id, term, weight, df, counted FROM w UNION ALL"
-                + " (SELECT s.chunk_id, NULL, s.score, NULL, NULL FROM scored s"
-                + (filter.sql().isEmpty()
-                        ? ""
-                        : " JOIN chunks c ON c.id = s.chunk_id"
-                                + (filter.needsDocuments()
-                                        ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id"
-                                        : "")
-                                + " WHERE c.tenant = ?" + filter.sql())
+                // enough nominated: the common terms' scores added to each candidate, postings looked up by key
+                + " SELECT s.chunk_id, NULL, s.score + coalesce((SELECT sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 *"
+                + " p.chunk_len)) FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
+                + " AND p.chunk_id = s.chunk_id WHERE NOT r.rare), 0), NULL, NULL FROM cand s"
+                + " WHERE NOT (SELECT yes FROM few) UNION ALL"
+                + " (SELECT s.chunk_id, NULL, s.score, NULL, NULL FROM everything s" + filtered
                 + " ORDER BY s.score DESC, s.chunk_id LIMIT ?)";
         double k1 = config.bm25().k1();
         double b = config.bm25().b();
+        // every document frequency is at most the chunk count: with it as the cut-off, every term is rare
+        double commonAbove = rareTermsNominate ? config.bm25().commonTermCutoff() * stats.chunks() : stats.chunks();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -214,18 +246,24 @@ public class ChunkIndex {
             ps.setArray(i++, c.createArrayOf("int8", known.values().toArray()));
             ps.setDouble(i++, stats.chunks());
             ps.setDouble(i++, k1 + 1);
-            ps.setString(i++, query);
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
             // tf / (tf + k1 * (1 - b + b * len / avgLen)), the constants folded
             ps.setDouble(i++, k1 * (1 - b));
             ps.setDouble(i++, k1 * b / Math.max(1e-9, stats.meanLength()));
+            ps.setString(i++, query);
             ps.setString(i++, tenant);
             ps.setInt(i++, version());
-            if (!filter.sql().isEmpty()) {
-                ps.setString(i++, tenant);
-                i = bind(c, ps, i, filter.parameters());
-            }
+            ps.setDouble(i++, commonAbove);
+            ps.setDouble(i++, commonAbove);
+            ps.setString(i++, tenant);
+            ps.setInt(i++, version());
+            i = bindFilter(c, ps, i, tenant, filter);
+            ps.setInt(i++, n);
+            ps.setInt(i++, n);
+            ps.setString(i++, tenant);
+            ps.setInt(i++, version());
+            ps.setString(i++, tenant);
+            ps.setInt(i++, version());
+            i = bindFilter(c, ps, i, tenant, filter);
             ps.setInt(i, n);
             List<Fusion.Scored> top = new ArrayList<>(n);
             List<String> terms = new ArrayList<>();
@@ -340,6 +378,15 @@ public class ChunkIndex {
 
     private int version() {
         return config.embedding().indexVersion();
+    }
+
+    private static int bindFilter(Connection c, PreparedStatement ps, int index, String tenant, SearchFilter filter)
+            throws SQLException {
+        if (filter.sql().isEmpty()) {
+            return index;
+        }
+        ps.setString(index, tenant);
+        return bind(c, ps, index + 1, filter.parameters());
     }
 
     private static int bind(Connection c, PreparedStatement ps, int index, List<Object> params) throws SQLException {

@@ -137,7 +137,8 @@ public class SearchService {
             case VECTOR -> null;
             case KEYWORD ->
                 CompletableFuture.completedFuture(index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
-            case HYBRID -> keywordSide.submit(() -> index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
+            case HYBRID ->
+                keywordSide.submit(() -> index.bm25(tenant, query, candidates, filter, index.stats(tenant), true));
         };
         float[] q = null;
         String degraded = null;

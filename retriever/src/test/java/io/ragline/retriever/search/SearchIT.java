@@ -297,6 +297,48 @@ class SearchIT {
     }
 
     @Test
+    void inHybridSearchCommonTermsScoreEveryCandidateButOnlyRareTermsNominate() throws SQLException {
+        // 42 chunks, cut-off 0.05: a term in at most 2.1 chunks is rare. "zebra" (2 chunks) is, "okapi" (3) is not
+        Fixture f = new Fixture(dataSource, embedder, "common");
+        String a = f.add("a", "zebra okapi lorem lorem lorem lorem lorem lorem lorem lorem lorem lorem");
+        String b = f.add("b", "zebra lorem lorem lorem lorem lorem lorem");
+        String c = f.add("c", "okapi okapi okapi okapi okapi okapi");
+        String o = f.add("o", "okapi ipsum");
+        for (int i = 0; i < 38; i++) {
+            f.add("filler" + i, "lorem ipsum");
+        }
+        ChunkIndex.CollectionStats stats = index.stats(f.tenant);
+        assertThat(stats.chunks()).isEqualTo(42);
+        // as many rare-term chunks as asked for: they are the candidates, and each is scored on both terms (the
+        // common one looked up by key); c, which only the common term matches, is not nominated although its full
+        // score is higher than b's
+        ChunkIndex.Bm25Result two = index.bm25(f.tenant, "zebra okapi", 2, SearchFilter.parse(null), stats, true);
+        assertThat(two.top()).extracting(Fusion.Scored::chunkId).containsExactly(a, b);
+        // keyword search ranks by exact BM25: every term nominates
+        assertThat(index.bm25(f.tenant, "zebra okapi", 2, SearchFilter.parse(null), stats)
+                        .top())
+                .extracting(Fusion.Scored::chunkId)
+                .containsExactly(c, a);
+        // fewer rare-term chunks than asked for: every term nominates, and the scores agree with the pruned statement
+        ChunkIndex.Bm25Result four = index.bm25(f.tenant, "zebra okapi", 4, SearchFilter.parse(null), stats, true);
+        assertThat(four.top()).extracting(Fusion.Scored::chunkId).containsExactly(c, a, o, b);
+        assertThat(four.top().get(1).score())
+                .isGreaterThan(0)
+                .isCloseTo(two.top().get(0).score(), within(1e-9));
+        assertThat(four.top().get(3).score()).isCloseTo(two.top().get(1).score(), within(1e-9));
+        // a's score is BM25 over both terms, by hand: idf = ln(1 + (N - df + 0.5) / (df + 0.5))
+        double k1 = 0.9;
+        double bb = 0.4;
+        double mean = stats.meanLength();
+        double tfPart = (k1 + 1) / (1 + k1 * (1 - bb + bb * 12 / mean));
+        double expected =
+                (Math.log(1 + (42 - 2 + 0.5) / (2 + 0.5)) + Math.log(1 + (42 - 3 + 0.5) / (3 + 0.5))) * tfPart;
+        assertThat(two.top().get(0).score()).isCloseTo(expected, within(1e-9));
+        // the term weights returned for the vector side cover both terms
+        assertThat(two.query().terms()).containsExactlyInAnyOrder("zebra", "okapi");
+    }
+
+    @Test
     void filtersOnMetadataDocumentsAndSources() {
         String q = "\"query\":\"invoice paid\",\"mode\":\"hybrid\",\"topK\":10";
         assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"metadata\":{\"year\":2023}}}")
