@@ -51,6 +51,14 @@ public interface RetrieverConfig {
         /** Longest query accepted, in characters. */
         @WithDefault("2000")
         int maxQueryChars();
+
+        /**
+         * Run the unfiltered search statements through functions the retriever creates for them, so the database plans
+         * each once per session rather than on every search (the services connect with {@code prepareThreshold=0});
+         * off, or where the database refuses {@code CREATE FUNCTION}, they are planned every time.
+         */
+        @WithDefault("true")
+        boolean sessionPlans();
     }
 
     interface Embedding {

@@ -8,7 +8,6 @@ import io.quarkus.cache.CaffeineCache;
 import io.ragline.retriever.config.RetrieverConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,6 +53,9 @@ public class ChunkIndex {
     @Inject
     RetrieverConfig config;
 
+    @Inject
+    SessionPlans plans;
+
     /** Document frequency per (tenant, index version, term); bounded and short-lived like {@code collection-stats}. */
     @Inject
     @CacheName("term-frequencies")
@@ -97,41 +99,39 @@ public class ChunkIndex {
                 + " JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
                 + " AND p.chunk_id = ANY (ARRAY(SELECT id FROM v WHERE id <> ALL (?))) GROUP BY p.chunk_id)"
                 + " SELECT v.id, v.distance, true, b.score FROM v LEFT JOIN b ON b.chunk_id = v.id UNION ALL"
-                + " SELECT o.id, o.embedding <=> ?, false, NULL FROM chunks o"
+                + " SELECT o.id, o.embedding <=> ?, false, NULL::float8 FROM chunks o"
                 + " WHERE o.tenant = ? AND o.index_version = ? AND o.id = ANY (?) AND o.id NOT IN (SELECT id FROM v)";
         PGvector vector = new PGvector(query);
         double k1 = config.bm25().k1();
         double b = config.bm25().b();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            java.sql.Array keywordArray = c.createArrayOf("text", keywordIds.toArray());
-            int i = 1;
-            ps.setObject(i++, vector);
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            ps.setString(i++, config.embedding().modelName());
-            i = bind(c, ps, i, filter.parameters());
-            ps.setObject(i++, vector);
-            ps.setInt(i++, n);
-            ps.setDouble(i++, k1 * (1 - b));
-            ps.setDouble(i++, k1 * b / Math.max(1e-9, stats.meanLength()));
-            ps.setArray(i++, c.createArrayOf("text", keywordQuery.terms()));
-            ps.setArray(
-                    i++,
-                    c.createArrayOf(
+        try (Connection c = dataSource.getConnection()) {
+            Object[] keywordArray = keywordIds.toArray();
+            SessionPlans.Params params = new SessionPlans.Params()
+                    .vector(vector)
+                    .text(tenant)
+                    .int4(version())
+                    .text(config.embedding().modelName())
+                    .filter(c, filter)
+                    .vector(vector)
+                    .int4(n)
+                    .float8(k1 * (1 - b))
+                    .float8(k1 * b / Math.max(1e-9, stats.meanLength()))
+                    .array(c, "text", keywordQuery.terms())
+                    .array(
+                            c,
                             "float8",
-                            Arrays.stream(keywordQuery.weights()).boxed().toArray()));
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            ps.setArray(i++, keywordArray);
-            ps.setObject(i++, vector);
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            ps.setArray(i, keywordArray);
+                            Arrays.stream(keywordQuery.weights()).boxed().toArray())
+                    .text(tenant)
+                    .int4(version())
+                    .array(c, "text", keywordArray)
+                    .vector(vector)
+                    .text(tenant)
+                    .int4(version())
+                    .array(c, "text", keywordArray);
             List<Fusion.Scored> top = new ArrayList<>(n);
             Map<String, Double> others = new HashMap<>();
             Map<String, Double> topBm25 = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
+            plans.query(c, sql, "id text, distance float8, nearest boolean, bm25 float8", params, rs -> {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     if (rs.getBoolean(3)) {
@@ -144,7 +144,8 @@ public class ChunkIndex {
                         others.put(id, 1 - rs.getDouble(2));
                     }
                 }
-            }
+                return null;
+            });
             // an iterative (filtered) HNSW scan may return neighbours slightly out of order
             top.sort((x, y) -> Double.compare(y.score(), x.score()));
             return new Nearest(top, others, topBm25);
@@ -227,48 +228,47 @@ public class ChunkIndex {
                 + " everything AS (SELECT p.chunk_id, sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 * p.chunk_len)) AS score"
                 + " FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
                 + " WHERE (SELECT yes FROM few) GROUP BY p.chunk_id)"
-                + " SELECT NULL AS chunk_id, term, weight, df, counted FROM w UNION ALL"
+                + " SELECT NULL::text AS chunk_id, term, weight, df, counted FROM w UNION ALL"
                 // enough nominated: the common terms' scores added to each candidate, postings looked up by key
                 + " SELECT s.chunk_id, NULL, s.score + coalesce((SELECT sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 *"
                 + " p.chunk_len)) FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
-                + " AND p.chunk_id = s.chunk_id WHERE NOT r.rare), 0), NULL, NULL FROM cand s"
+                + " AND p.chunk_id = s.chunk_id WHERE NOT r.rare), 0), NULL::int8, NULL::boolean FROM cand s"
                 + " WHERE NOT (SELECT yes FROM few) UNION ALL"
-                + " (SELECT s.chunk_id, NULL, s.score, NULL, NULL FROM everything s" + filtered
+                + " (SELECT s.chunk_id, NULL, s.score, NULL::int8, NULL::boolean FROM everything s" + filtered
                 + " ORDER BY s.score DESC, s.chunk_id LIMIT ?)";
         double k1 = config.bm25().k1();
         double b = config.bm25().b();
         // every document frequency is at most the chunk count: with it as the cut-off, every term is rare
         double commonAbove = rareTermsNominate ? config.bm25().commonTermCutoff() * stats.chunks() : stats.chunks();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setArray(i++, c.createArrayOf("text", known.keySet().toArray()));
-            ps.setArray(i++, c.createArrayOf("int8", known.values().toArray()));
-            ps.setDouble(i++, stats.chunks());
-            ps.setDouble(i++, k1 + 1);
-            // tf / (tf + k1 * (1 - b + b * len / avgLen)), the constants folded
-            ps.setDouble(i++, k1 * (1 - b));
-            ps.setDouble(i++, k1 * b / Math.max(1e-9, stats.meanLength()));
-            ps.setString(i++, query);
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            ps.setDouble(i++, commonAbove);
-            ps.setDouble(i++, commonAbove);
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            i = bindFilter(c, ps, i, tenant, filter);
-            ps.setInt(i++, n);
-            ps.setInt(i++, n);
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            ps.setString(i++, tenant);
-            ps.setInt(i++, version());
-            i = bindFilter(c, ps, i, tenant, filter);
-            ps.setInt(i, n);
+        try (Connection c = dataSource.getConnection()) {
+            SessionPlans.Params params = new SessionPlans.Params()
+                    .array(c, "text", known.keySet().toArray())
+                    .array(c, "int8", known.values().toArray())
+                    .float8(stats.chunks())
+                    .float8(k1 + 1)
+                    // tf / (tf + k1 * (1 - b + b * len / avgLen)), the constants folded
+                    .float8(k1 * (1 - b))
+                    .float8(k1 * b / Math.max(1e-9, stats.meanLength()))
+                    .text(query)
+                    .text(tenant)
+                    .int4(version())
+                    .float8(commonAbove)
+                    .float8(commonAbove)
+                    .text(tenant)
+                    .int4(version())
+                    .tenantAndFilter(c, tenant, filter)
+                    .int4(n)
+                    .int4(n)
+                    .text(tenant)
+                    .int4(version())
+                    .text(tenant)
+                    .int4(version())
+                    .tenantAndFilter(c, tenant, filter)
+                    .int4(n);
             List<Fusion.Scored> top = new ArrayList<>(n);
             List<String> terms = new ArrayList<>();
             List<Double> weights = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
+            plans.query(c, sql, "chunk_id text, term text, weight float8, df int8, counted boolean", params, rs -> {
                 while (rs.next()) {
                     String chunkId = rs.getString(1);
                     if (chunkId == null) {
@@ -285,7 +285,8 @@ public class ChunkIndex {
                         top.add(new Fusion.Scored(chunkId, rs.getDouble(3)));
                     }
                 }
-            }
+                return null;
+            });
             // UNION ALL keeps each branch's rows together but promises no order between them: rank here
             top.sort(BY_SCORE);
             return new Bm25Result(
@@ -378,28 +379,5 @@ public class ChunkIndex {
 
     private int version() {
         return config.embedding().indexVersion();
-    }
-
-    private static int bindFilter(Connection c, PreparedStatement ps, int index, String tenant, SearchFilter filter)
-            throws SQLException {
-        if (filter.sql().isEmpty()) {
-            return index;
-        }
-        ps.setString(index, tenant);
-        return bind(c, ps, index + 1, filter.parameters());
-    }
-
-    private static int bind(Connection c, PreparedStatement ps, int index, List<Object> params) throws SQLException {
-        int i = index;
-        for (Object p : params) {
-            if (p instanceof String[] values) {
-                ps.setArray(i++, c.createArrayOf("text", values));
-            } else if (p instanceof BigDecimal number) {
-                ps.setBigDecimal(i++, number);
-            } else {
-                ps.setString(i++, (String) p);
-            }
-        }
-        return i;
     }
 }

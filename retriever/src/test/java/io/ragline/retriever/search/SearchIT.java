@@ -339,6 +339,40 @@ class SearchIT {
     }
 
     @Test
+    void unfilteredStatementsRunThroughFunctionsThatAreMadeAgainIfDropped() throws SQLException {
+        String body = "{\"query\":\"how do I restart a probe\",\"mode\":\"hybrid\",\"topK\":5}";
+        List<String> first = search(kb.tenant, body).getList("hits.chunkId", String.class);
+        assertThat(first).isNotEmpty();
+        List<String> functions = searchFunctions();
+        // the BM25 statement and the nearest-neighbour statement
+        assertThat(functions).hasSizeGreaterThanOrEqualTo(2);
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
+            for (String f : functions) {
+                st.execute("DROP FUNCTION " + f);
+            }
+        }
+        assertThat(searchFunctions()).isEmpty();
+        // a database recreated under the running service: the functions are made again, the results are the same
+        assertThat(search(kb.tenant, body).getList("hits.chunkId", String.class))
+                .isEqualTo(first);
+        assertThat(searchFunctions()).hasSameSizeAs(functions);
+    }
+
+    private List<String> searchFunctions() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT proname FROM pg_proc WHERE proname LIKE 'ragline\\_search\\_%'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    @Test
     void filtersOnMetadataDocumentsAndSources() {
         String q = "\"query\":\"invoice paid\",\"mode\":\"hybrid\",\"topK\":10";
         assertThat(search(kb.tenant, "{" + q + ",\"filters\":{\"metadata\":{\"year\":2023}}}")
