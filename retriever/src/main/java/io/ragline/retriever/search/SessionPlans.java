@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -122,6 +123,9 @@ public class SessionPlans {
     /** Statement key → function name; empty when this database does not let the retriever create functions. */
     private final Map<String, Optional<String>> functions = new ConcurrentHashMap<>();
 
+    /** A refusal that lasts: insufficient_privilege, read_only_sql_transaction, feature_not_supported. */
+    private static final Set<String> REFUSALS = Set.of("42501", "25006", "0A000");
+
     private volatile boolean refused;
 
     /**
@@ -130,6 +134,11 @@ public class SessionPlans {
      * declares them ({@code "id text, score float8"}); the statement's own columns must have exactly these types.
      */
     public <T> T query(Connection c, String sql, String columns, Params params, Reader<T> reader) throws SQLException {
+        return query(c, sql, columns, params, reader, true);
+    }
+
+    private <T> T query(Connection c, String sql, String columns, Params params, Reader<T> reader, boolean retry)
+            throws SQLException {
         String key = String.join(",", params.types) + "|" + columns + "|" + sql;
         Optional<String> function = config.search().sessionPlans() && params.fixedShape && !refused
                 ? function(c, key, sql, columns, params)
@@ -142,9 +151,9 @@ public class SessionPlans {
             }
         } catch (SQLException e) {
             // undefined_function: dropped since (a database recreated under a running service); made again next time
-            if (function.isPresent() && "42883".equals(e.getSQLState())) {
+            if (retry && function.isPresent() && "42883".equals(e.getSQLState())) {
                 functions.remove(key);
-                return query(c, sql, columns, params, reader);
+                return query(c, sql, columns, params, reader, false);
             }
             throw e;
         }
@@ -159,7 +168,9 @@ public class SessionPlans {
         Optional<String> name = functions.get(key);
         if (name == null) {
             name = create(c, key, sql, columns, params.types);
-            functions.put(key, name);
+            if (name.isPresent() || refused) {
+                functions.put(key, name);
+            }
         }
         return name;
     }
@@ -188,12 +199,17 @@ public class SessionPlans {
             LOG.debugf("created %s", name);
         } catch (SQLException e) {
             String state = e.getSQLState();
-            // another instance (or connection) created it first
-            if (!"42723".equals(state) && !"23505".equals(state)) {
+            if (REFUSALS.contains(state)) {
                 refused = true;
                 LOG.infof(
-                        "search statements are planned every time: the database did not create a function (%s: %s)",
+                        "search statements are planned every time: the database refuses to create functions (%s: %s)",
                         state, e.getMessage());
+                return Optional.empty();
+            }
+            // duplicate_function or unique_violation: another instance (or connection) created it first
+            if (!"42723".equals(state) && !"23505".equals(state)) {
+                // anything else (a connection lost, say): this search runs the statement as it is, the next tries again
+                LOG.warnf("could not create %s (%s: %s); running the statement as it is", name, state, e.getMessage());
                 return Optional.empty();
             }
         } finally {
