@@ -30,6 +30,18 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class ChunkIndex {
 
+    /**
+     * BM25 summed over a chunk's postings {@code p} of the terms in %1$s (their weights: query frequency × idf × (k1 +
+     * 1)): {@code tf / (tf + k1 (1 - b) + k1 b len / mean)}, the constants folded into %2$s and %3$s.
+     */
+    private static final String BM25_SUM = "sum(%1$s.weight * p.tf / (p.tf + %2$s + %3$s * p.chunk_len))";
+
+    /** {@link #BM25_SUM} over the BM25 statement's terms {@code r}, which carry the folded constants. */
+    private static final String BM25_OVER_R = BM25_SUM.formatted("r", "r.c0", "r.c1");
+
+    /** {@link #BM25_SUM} over the terms {@code w} given to the nearest-neighbour statement, the constants bound. */
+    private static final String BM25_OVER_W = BM25_SUM.formatted("w", "?::float8", "?::float8");
+
     /** A tenant's BM25 collection statistics: chunk count and mean chunk length in tokens. */
     public record CollectionStats(long chunks, double meanLength) {}
 
@@ -94,7 +106,7 @@ public class ChunkIndex {
                 + (filter.needsDocuments() ? " JOIN documents d ON d.tenant = c.tenant AND d.id = c.document_id" : "")
                 + " WHERE c.tenant = ? AND c.index_version = ? AND c.embedding_model = ?" + filter.sql()
                 + " ORDER BY c.embedding <=> ? LIMIT ?),"
-                + " b AS (SELECT p.chunk_id, sum(w.weight * p.tf / (p.tf + ?::float8 + ?::float8 * p.chunk_len))"
+                + " b AS (SELECT p.chunk_id, " + BM25_OVER_W
                 + " AS score FROM unnest(?::text[], ?::float8[]) AS w (term, weight)"
                 + " JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = w.term"
                 + " AND p.chunk_id = ANY (ARRAY(SELECT id FROM v WHERE id <> ALL (?))) GROUP BY p.chunk_id)"
@@ -218,20 +230,20 @@ public class ChunkIndex {
                 + " WHERE p.tenant = ? AND p.index_version = ? AND p.term = q.lexeme)) AS df OFFSET 0) d),"
                 // the rare terms nominate the candidates (all terms do if none is rare)
                 + " r AS (SELECT w.*, w.df <= ?::float8 OR NOT bool_or(w.df <= ?::float8) OVER () AS rare FROM w),"
-                + " partial AS (SELECT p.chunk_id, sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 * p.chunk_len)) AS score"
+                + " partial AS (SELECT p.chunk_id, " + BM25_OVER_R + " AS score"
                 + " FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
                 + " WHERE r.rare GROUP BY p.chunk_id),"
                 + " cand AS (SELECT s.chunk_id, s.score FROM partial s" + filtered
                 + " ORDER BY s.score DESC, s.chunk_id LIMIT ?),"
                 + " few AS (SELECT count(*) < ? AS yes FROM cand),"
                 // too few nominated (a short collection, a filter): every term nominates, as without the cut-off
-                + " everything AS (SELECT p.chunk_id, sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 * p.chunk_len)) AS score"
+                + " everything AS (SELECT p.chunk_id, " + BM25_OVER_R + " AS score"
                 + " FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
                 + " WHERE (SELECT yes FROM few) GROUP BY p.chunk_id)"
                 + " SELECT NULL::text AS chunk_id, term, weight, df, counted FROM w UNION ALL"
                 // enough nominated: the common terms' scores added to each candidate, postings looked up by key
-                + " SELECT s.chunk_id, NULL, s.score + coalesce((SELECT sum(r.weight * p.tf / (p.tf + r.c0 + r.c1 *"
-                + " p.chunk_len)) FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
+                + " SELECT s.chunk_id, NULL, s.score + coalesce((SELECT " + BM25_OVER_R
+                + " FROM r JOIN chunk_terms p ON p.tenant = ? AND p.index_version = ? AND p.term = r.term"
                 + " AND p.chunk_id = s.chunk_id WHERE NOT r.rare), 0), NULL::int8, NULL::boolean FROM cand s"
                 + " WHERE NOT (SELECT yes FROM few) UNION ALL"
                 + " (SELECT s.chunk_id, NULL, s.score, NULL::int8, NULL::boolean FROM everything s" + filtered

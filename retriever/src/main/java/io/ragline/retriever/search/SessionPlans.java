@@ -120,8 +120,8 @@ public class SessionPlans {
     @Inject
     RetrieverConfig config;
 
-    /** Statement key → function name; empty when this database does not let the retriever create functions. */
-    private final Map<String, Optional<String>> functions = new ConcurrentHashMap<>();
+    /** Statement key → the function created for it. */
+    private final Map<String, String> functions = new ConcurrentHashMap<>();
 
     /** A refusal that lasts: insufficient_privilege, read_only_sql_transaction, feature_not_supported. */
     private static final Set<String> REFUSALS = Set.of("42501", "25006", "0A000");
@@ -165,14 +165,13 @@ public class SessionPlans {
 
     private Optional<String> function(Connection c, String key, String sql, String columns, Params params)
             throws SQLException {
-        Optional<String> name = functions.get(key);
+        String name = functions.get(key);
         if (name == null) {
-            name = create(c, key, sql, columns, params.types);
-            if (name.isPresent() || refused) {
-                functions.put(key, name);
-            }
+            Optional<String> created = create(c, key, sql, columns, params.types);
+            created.ifPresent(n -> functions.put(key, n));
+            return created;
         }
-        return name;
+        return Optional.of(name);
     }
 
     private Optional<String> create(Connection c, String key, String sql, String columns, List<String> types)
@@ -190,11 +189,8 @@ public class SessionPlans {
         String ddl = "CREATE FUNCTION " + name + "(" + String.join(", ", types) + ") RETURNS TABLE (" + columns
                 + ") LANGUAGE plpgsql STABLE AS $ragline$\n#variable_conflict use_column\nBEGIN RETURN QUERY " + body
                 + "; END $ragline$";
-        boolean autoCommit = c.getAutoCommit();
+        // the callers' connections are in auto-commit mode: the function is there for every session at once
         try (Statement st = c.createStatement()) {
-            if (!autoCommit) {
-                c.setAutoCommit(true);
-            }
             st.execute(ddl);
             LOG.debugf("created %s", name);
         } catch (SQLException e) {
@@ -211,10 +207,6 @@ public class SessionPlans {
                 // anything else (a connection lost, say): this search runs the statement as it is, the next tries again
                 LOG.warnf("could not create %s (%s: %s); running the statement as it is", name, state, e.getMessage());
                 return Optional.empty();
-            }
-        } finally {
-            if (!autoCommit) {
-                c.setAutoCommit(false);
             }
         }
         return Optional.of(name);

@@ -106,7 +106,6 @@ class SessionPlansTest {
     private Connection connection() {
         ResultSet empty = proxy(ResultSet.class, (m, a) -> m.equals("next") ? false : null);
         return proxy(Connection.class, (m, a) -> switch (m) {
-            case "getAutoCommit" -> true;
             case "createStatement" ->
                 proxy(Statement.class, (sm, sa) -> {
                     if (sm.equals("execute")) {
