@@ -36,7 +36,13 @@ public final class Fusion {
     /**
      * Convex combination over the union of both rankings' candidates, each candidate scored on BOTH sides: a chunk only
      * one ranking found still has a cosine similarity and a BM25 score (0 when it contains no query term), taken from
-     * {@code vectorScores} / {@code keywordScores}. Each side is min-max normalised over the union, then weighted.
+     * {@code vectorScores} / {@code keywordScores}. Each side is min-max normalised, then weighted.
+     *
+     * <p>The normalisation range is taken over the candidates within the first {@code anchorDepth} of either ranking,
+     * not over all of them: asked for more results, the search draws more candidates, and a range over all of them
+     * would move with the request's {@code topK} (the same query would order its first ten differently for a caller
+     * asking for 10 and one asking for 100). Deeper candidates are scored against the same range (below 0 if they
+     * score below its minimum).
      */
     public static List<Fused> convex(
             List<Scored> vector,
@@ -44,14 +50,15 @@ public final class Fusion {
             Map<String, Double> vectorScores,
             Map<String, Double> keywordScores,
             double wVector,
-            double wKeyword) {
+            double wKeyword,
+            int anchorDepth) {
         Map<String, double[]> acc = collect(vector, keyword);
         acc.forEach((id, v) -> {
             v[1] = vectorScores.getOrDefault(id, v[1]);
             v[3] = keywordScores.getOrDefault(id, v[3]);
         });
-        double[] vr = range(acc, 1);
-        double[] kr = range(acc, 3);
+        double[] vr = range(acc, 1, anchorDepth);
+        double[] kr = range(acc, 3, anchorDepth);
         return sorted(acc, v -> wVector * normalise(v[1], vr) + wKeyword * normalise(v[3], kr));
     }
 
@@ -95,10 +102,15 @@ public final class Fusion {
         return out;
     }
 
-    private static double[] range(Map<String, double[]> acc, int column) {
+    /** min and max of one score column over the candidates ranked within {@code depth} on either side. */
+    private static double[] range(Map<String, double[]> acc, int column, int depth) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (double[] v : acc.values()) {
+            boolean anchored = (v[0] > 0 && v[0] <= depth) || (v[2] > 0 && v[2] <= depth);
+            if (!anchored) {
+                continue;
+            }
             min = Math.min(min, v[column]);
             max = Math.max(max, v[column]);
         }
@@ -107,6 +119,9 @@ public final class Fusion {
 
     private static double normalise(double score, double[] range) {
         double span = range[1] - range[0];
-        return span <= 0 ? 1.0 : (score - range[0]) / span;
+        if (!(span > 0)) {
+            return score >= range[1] ? 1.0 : 0.0;
+        }
+        return (score - range[0]) / span;
     }
 }

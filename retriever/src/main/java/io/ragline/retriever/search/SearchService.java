@@ -200,7 +200,13 @@ public class SearchService {
                 Map<String, Double> vectorScores = new HashMap<>(nearest.otherCosines());
                 vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
                 ranked = Fusion.convex(
-                        vector, keyword, vectorScores, keywordScores, fusion.vectorWeight(), fusion.keywordWeight());
+                        vector,
+                        keyword,
+                        vectorScores,
+                        keywordScores,
+                        fusion.vectorWeight(),
+                        fusion.keywordWeight(),
+                        config.search().candidates());
             }
         }
 

@@ -38,7 +38,7 @@ class FusionTest {
         // d was found by BM25 only, but its cosine is known (0.6); a and b contain no query term (BM25 0)
         Map<String, Double> cosines = Map.of("a", 0.9, "b", 0.8, "c", 0.5, "d", 0.6);
         Map<String, Double> bm25 = Map.of("c", 12.0, "d", 3.0);
-        List<Fused> fused = Fusion.convex(VECTOR, KEYWORD, cosines, bm25, 0.5, 0.5);
+        List<Fused> fused = Fusion.convex(VECTOR, KEYWORD, cosines, bm25, 0.5, 0.5, 40);
 
         // over {a, b, c, d}: cosine 0.5..0.9 -> a 1, b 0.75, d 0.25, c 0; BM25 0..12 -> c 1, d 0.25, a b 0
         assertThat(fused).extracting(Fused::chunkId).containsExactly("a", "c", "b", "d");
@@ -53,7 +53,31 @@ class FusionTest {
     @Test
     void aSingleCandidateNormalisesToOne() {
         List<Fused> fused =
-                Fusion.convex(List.of(new Scored("x", 0.3)), List.of(), Map.of("x", 0.3), Map.of(), 0.7, 0.3);
+                Fusion.convex(List.of(new Scored("x", 0.3)), List.of(), Map.of("x", 0.3), Map.of(), 0.7, 0.3, 40);
         assertThat(fused).singleElement().satisfies(f -> assertThat(f.score()).isCloseTo(1.0, within(1e-12)));
+    }
+
+    @Test
+    void deeperCandidatesDoNotReorderTheAnchoredHead() {
+        // a and b are each side's best two; c and d only come along when a caller asks for more results
+        List<Scored> vectorHead = List.of(new Scored("a", 0.9), new Scored("b", 0.8));
+        List<Scored> keywordHead = List.of(new Scored("b", 10.0), new Scored("a", 2.0));
+        List<Scored> vectorDeep = List.of(new Scored("a", 0.9), new Scored("b", 0.8), new Scored("c", 0.1));
+        List<Scored> keywordDeep = List.of(new Scored("b", 10.0), new Scored("a", 2.0), new Scored("d", 0.5));
+        Map<String, Double> cosines = Map.of("a", 0.9, "b", 0.8, "c", 0.1, "d", 0.2);
+        Map<String, Double> bm25 = Map.of("a", 2.0, "b", 10.0, "c", 0.0, "d", 0.5);
+
+        // over the first two of each side: cosine 0.8..0.9, BM25 2..10 -> a 0.6 * 1 + 0.4 * 0 = 0.6, b 0.4
+        List<Fused> head = Fusion.convex(vectorHead, keywordHead, cosines, bm25, 0.6, 0.4, 2);
+        List<Fused> deep = Fusion.convex(vectorDeep, keywordDeep, cosines, bm25, 0.6, 0.4, 2);
+        assertThat(head).extracting(Fused::chunkId).containsExactly("a", "b");
+        assertThat(deep).extracting(Fused::chunkId).startsWith("a", "b");
+        assertThat(deep.get(0).score()).isCloseTo(head.get(0).score(), within(1e-12));
+        // c and d score below the anchored minimum on the vector side: negative there, still ranked after the head
+        assertThat(deep).extracting(Fused::chunkId).containsExactly("a", "b", "d", "c");
+
+        // normalised over all four instead, c's low cosine and BM25 0 stretch both ranges and b overtakes a
+        List<Fused> unanchored = Fusion.convex(vectorDeep, keywordDeep, cosines, bm25, 0.6, 0.4, 4);
+        assertThat(unanchored).extracting(Fused::chunkId).startsWith("b", "a");
     }
 }
