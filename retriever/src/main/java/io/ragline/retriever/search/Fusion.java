@@ -40,9 +40,9 @@ public final class Fusion {
      *
      * <p>The normalisation range is taken over the candidates within the first {@code anchorDepth} of either ranking,
      * not over all of them: asked for more results, the search draws more candidates, and a range over all of them
-     * would move with the request's {@code topK} (the same query would order its first ten differently for a caller
-     * asking for 10 and one asking for 100). Deeper candidates are scored against the same range (below 0 if they
-     * score below its minimum).
+     * would stretch with the request's {@code topK}, weighing the two sides of the same candidates differently for a
+     * caller asking for 10 and one asking for 100. Deeper candidates are scored against the same range (below 0 if
+     * they score below its minimum).
      */
     public static List<Fused> convex(
             List<Scored> vector,

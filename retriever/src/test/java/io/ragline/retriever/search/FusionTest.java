@@ -58,7 +58,7 @@ class FusionTest {
     }
 
     @Test
-    void deeperCandidatesDoNotReorderTheAnchoredHead() {
+    void deeperCandidatesAreScoredAgainstTheRangeOfTheFirstOnes() {
         // a and b are each side's best two; c and d only come along when a caller asks for more results
         List<Scored> vectorHead = List.of(new Scored("a", 0.9), new Scored("b", 0.8));
         List<Scored> keywordHead = List.of(new Scored("b", 10.0), new Scored("a", 2.0));
