@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -294,9 +295,48 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
+     * What autovacuum's analyze threshold does: every table of the public schema that grew by more than {@link
+     * #GROWTH} of its size at its last ANALYZE (and by {@link #GROWTH_PAGES} pages at least) is analyzed now. Without
+     * it, a plan made while a table was small stays cached in PGlite's one session as the table grows: the foreign-key
+     * checks of a bulk ingest, planned as sequential scans over a near-empty {@code chunks}, then read every chunk for
+     * every posting written (ingest's PGlite time per document grew linearly with the corpus: 15 → 50 ms over 2,000
+     * SciFact documents; docs/BENCHMARKS.md). An ANALYZE updates the statistics and invalidates those plans.
+     */
+    public void analyzeGrown() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, settings.dbUser(), settings.dbPassword());
+                Statement st = c.createStatement()) {
+            List<String> grown = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT quote_ident(c.relname)"
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+                    + " AND pg_relation_size(c.oid) / current_setting('block_size')::int"
+                    + " > greatest(c.relpages, 0) * " + (1 + GROWTH) + " + " + GROWTH_PAGES)) {
+                while (rs.next()) {
+                    grown.add(rs.getString(1));
+                }
+            }
+            if (!grown.isEmpty()) {
+                st.execute("ANALYZE " + String.join(", ", grown));
+            }
+        } catch (SQLException e) {
+            System.err.println("ANALYZE of grown tables failed: " + e.getMessage());
+        }
+    }
+
+    /** A table is analyzed again once it grew by this fraction of its size at its last ANALYZE (autovacuum's 0.1). */
+    private static final double GROWTH = 0.1;
+
+    /** ... and by this many pages at least (autovacuum's threshold is 50 rows). */
+    private static final int GROWTH_PAGES = 8;
+
+    /** How often the launcher looks for grown tables. */
+    private static final Duration GROWTH_CHECK = Duration.ofSeconds(10);
+
+    /**
      * The embedded PostgreSQL (PGlite) runs no autovacuum, so nothing would ever refresh the planner's statistics or
-     * the visibility map: the launcher does, every {@code RAGLINE_DB_ANALYZE_SECONDS} (300). A real PostgreSQL's autovacuum does this
-     * itself; with {@code RAGLINE_DB_URL} set, this is not started.
+     * the visibility map: the launcher does, every {@code RAGLINE_DB_ANALYZE_SECONDS} (300), and analyzes tables that
+     * grew in between ({@link #analyzeGrown}). A real PostgreSQL's autovacuum does this itself; with {@code
+     * RAGLINE_DB_URL} set, this is not started.
      */
     private void startAnalyzer() {
         analyze();
@@ -307,6 +347,8 @@ public final class Platform implements AutoCloseable {
             return t;
         });
         analyzer.scheduleWithFixedDelay(this::analyze, every, every, TimeUnit.SECONDS);
+        long check = GROWTH_CHECK.toSeconds();
+        analyzer.scheduleWithFixedDelay(this::analyzeGrown, check, check, TimeUnit.SECONDS);
     }
 
     /** Stops every process this platform started, services first, then the broker and the database. */
