@@ -226,7 +226,7 @@ public class ChatService {
                 AnswerProduced.AnswerMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
                 new AnswerProduced.Latencies(retrievalMs, generationMs, millis(t0)),
                 usage);
-        int turn = conversations.append(tenant, conversationId, answer, message, event.eventId());
+        int turn = conversations.append(tenant, conversationId, answer, message, AnswerEvents.entry(event));
         answerEvents.publish(event);
         ChatAnswer stored = new ChatAnswer(
                 answer.conversationId(),

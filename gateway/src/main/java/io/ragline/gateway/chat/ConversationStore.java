@@ -2,6 +2,7 @@ package io.ragline.gateway.chat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.ragline.gateway.outbox.EventOutbox;
 import io.ragline.gateway.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -84,8 +85,12 @@ public class ConversationStore {
                 });
     }
 
-    /** Appends a turn, creating the conversation with its first one; returns the turn's number. */
-    public int append(String tenant, String conversationId, ChatAnswer answer, String question, String eventId) {
+    /**
+     * Appends a turn, creating the conversation with its first one, and puts the turn's answer-produced event in the
+     * outbox in the same statement (so a stored answer always has its event); returns the turn's number.
+     */
+    public int append(
+            String tenant, String conversationId, ChatAnswer answer, String question, EventOutbox.Entry event) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return sql(
@@ -98,7 +103,9 @@ public class ConversationStore {
                                 + " FROM conversation_turns WHERE tenant = ? AND conversation_id = ? RETURNING"
                                 + " tenant, conversation_id, turn),"
                                 + " u AS (UPDATE conversations c SET updated_at = now() FROM t"
-                                + " WHERE c.tenant = t.tenant AND c.id = t.conversation_id)"
+                                + " WHERE c.tenant = t.tenant AND c.id = t.conversation_id),"
+                                + " o AS (INSERT INTO event_outbox (" + EventOutbox.Entry.columns() + ")"
+                                + " SELECT ?, ?, ?, ? FROM t)"
                                 + " SELECT turn FROM t",
                         ps -> {
                             ps.setString(1, tenant);
@@ -114,9 +121,13 @@ public class ConversationStore {
                             ps.setString(11, JSON.writeValueAsString(answer.citations()));
                             ps.setInt(12, answer.usage().promptTokens());
                             ps.setInt(13, answer.usage().completionTokens());
-                            ps.setString(14, eventId);
+                            ps.setString(14, event.eventId());
                             ps.setString(15, tenant);
                             ps.setString(16, conversationId);
+                            ps.setString(17, event.eventId());
+                            ps.setString(18, event.topic());
+                            ps.setString(19, event.partitionKey());
+                            ps.setString(20, event.payload());
                             try (ResultSet rs = ps.executeQuery()) {
                                 rs.next();
                                 return rs.getInt(1);

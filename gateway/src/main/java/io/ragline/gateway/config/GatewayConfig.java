@@ -17,6 +17,32 @@ public interface GatewayConfig {
     /** Document intake. */
     Documents documents();
 
+    /** Events stored with the rows they describe and published from there (answer-produced). */
+    Outbox outbox();
+
+    interface Outbox {
+
+        /** How often each instance looks for events whose publication did not finish. */
+        @WithDefault("10S")
+        Duration sweepEvery();
+
+        /** An event still in the outbox this long after it was stored is published again. */
+        @WithDefault("30S")
+        Duration redriveAfter();
+
+        /** How long a claimed event is left to the instance that claimed it before another may take it. */
+        @WithDefault("60S")
+        Duration lease();
+
+        /** Events claimed per sweep. */
+        @WithDefault("100")
+        int batch();
+
+        /** How long a sweep waits for the broker to acknowledge one event. */
+        @WithDefault("10S")
+        Duration sendTimeout();
+    }
+
     /** The GitHub webhook. */
     GitHub github();
 

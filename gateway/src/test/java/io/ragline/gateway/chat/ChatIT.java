@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.TestInfrastructure;
 import io.ragline.runtime.testing.Topic;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -61,6 +63,12 @@ class ChatIT {
 
     @TestHTTPResource("/v1/chat")
     URL chatUrl;
+
+    @Inject
+    AnswerEvents answerEvents;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @BeforeEach
     void reset() {
@@ -118,6 +126,100 @@ class ChatIT {
         assertThat(produced.contexts())
                 .extracting(AnswerProduced.RetrievedContext::chunkId)
                 .containsExactly("chunk-kafka-1", "chunk-pg-7");
+        assertThat(produced.eventId()).isEqualTo(r.jsonPath().getString("answerId"));
+        // acknowledged by the broker, so it left the outbox it was stored in with the turn
+        awaitOutbox(produced.eventId(), false);
+    }
+
+    @Test
+    void anAnswerEventLeftInTheOutboxIsPublishedAgainOnceItIsDueAndNotWhileAnotherInstanceHoldsIt() throws Exception {
+        // as a gateway leaves them when it stops (or the broker refuses) after the turn was committed, before the
+        // broker acknowledged the event: one due, one just stored (its own publication may still be on the way), one
+        // claimed by another instance whose lease has not ended
+        AnswerProduced due = answerEvent("left behind");
+        AnswerProduced fresh = answerEvent("just stored");
+        AnswerProduced held = answerEvent("held by another instance");
+        insertOutboxRow(due, "now() - interval '5 minutes'", null);
+        insertOutboxRow(fresh, "now()", null);
+        insertOutboxRow(held, "now() - interval '5 minutes'", "now() + interval '5 minutes'");
+
+        assertThat(answerEvents.redrive()).isEqualTo(1);
+
+        ConsumerRecord<String, String> event = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "answers.produced",
+                rec -> rec.value().contains(due.eventId()),
+                Duration.ofSeconds(30));
+        assertThat(event.key()).isEqualTo(due.partitionKey());
+        assertThat(EventJson.fromJson(event.value(), AnswerProduced.class)).isEqualTo(due);
+        awaitOutbox(due.eventId(), false);
+        assertThat(outboxAttempts(fresh.eventId())).isZero();
+        assertThat(outboxAttempts(held.eventId())).isZero();
+        // nothing else due: a second sweep publishes nothing
+        assertThat(answerEvents.redrive()).isZero();
+        deleteOutboxRows(fresh.eventId(), held.eventId());
+    }
+
+    private static AnswerProduced answerEvent(String text) {
+        return AnswerProduced.of(
+                "default",
+                "conversation-" + java.util.UUID.randomUUID(),
+                "What is left in the outbox?",
+                null,
+                text,
+                List.of("chunk-kafka-1"),
+                List.of(new AnswerProduced.RetrievedContext("chunk-kafka-1", "kafka-guide", 0.82, KAFKA.text())),
+                "base-model",
+                AnswerProduced.AnswerMode.GENERATIVE,
+                new AnswerProduced.Latencies(5, 10, 20),
+                new io.ragline.contracts.TokenUsage(12, 3));
+    }
+
+    private void insertOutboxRow(AnswerProduced event, String createdAt, String claimedUntil) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO event_outbox (event_id, topic,"
+                        + " partition_key, payload, created_at, claimed_until) VALUES (?, 'answers.produced', ?, ?, "
+                        + createdAt + ", " + (claimedUntil == null ? "NULL" : claimedUntil) + ")")) {
+            ps.setString(1, event.eventId());
+            ps.setString(2, event.partitionKey());
+            ps.setString(3, EventJson.toJson(event));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The row's publication attempts, or -1 when the event is not in the outbox. */
+    private int outboxAttempts(String eventId) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps =
+                        c.prepareStatement("SELECT attempts FROM event_outbox WHERE event_id = ?")) {
+            ps.setString(1, eventId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        }
+    }
+
+    private void awaitOutbox(String eventId, boolean present) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        try {
+            while ((outboxAttempts(eventId) >= 0) != present) {
+                assertThat(System.nanoTime())
+                        .as("outbox row of " + eventId + " present: " + present)
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void deleteOutboxRows(String... eventIds) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM event_outbox WHERE event_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", eventIds));
+            ps.executeUpdate();
+        }
     }
 
     @Test
