@@ -38,20 +38,21 @@ public class EventOutbox {
 
     /** The broker acknowledged the event: it leaves the outbox. */
     public void published(String eventId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM event_outbox WHERE event_id = ?")) {
-            ps.setString(1, eventId);
-            ps.executeUpdate();
-        }
+        update("DELETE FROM event_outbox WHERE event_id = ?", eventId);
     }
 
     /** Publishing failed: the row stays for the next claim, with the reason (shown to an operator reading the table). */
     public void failed(String eventId, String reason) throws SQLException {
+        String why = reason == null ? "unknown" : reason.substring(0, Math.min(reason.length(), 1000));
+        update("UPDATE event_outbox SET last_error = ? WHERE event_id = ?", why, eventId);
+    }
+
+    private void update(String sql, String... values) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("UPDATE event_outbox SET last_error = ? WHERE event_id = ?")) {
-            ps.setString(1, reason == null ? "unknown" : reason.substring(0, Math.min(reason.length(), 1000)));
-            ps.setString(2, eventId);
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setString(i + 1, values[i]);
+            }
             ps.executeUpdate();
         }
     }
