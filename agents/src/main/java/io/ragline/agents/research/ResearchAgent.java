@@ -2,10 +2,12 @@ package io.ragline.agents.research;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.ragline.agents.config.AgentsConfig;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.TokenUsage;
+import io.ragline.contracts.outbox.EventOutbox;
 import io.ragline.contracts.research.ResearchCompleted;
 import io.ragline.contracts.research.ResearchProgress;
 import io.ragline.contracts.research.ResearchRequested;
@@ -50,6 +52,9 @@ public class ResearchAgent {
     public static final String REQUESTED_OUT = "research-requested-out";
     public static final String PROGRESS = "research-progress";
     public static final String COMPLETED = "research-completed";
+    /** The topic of {@link #COMPLETED}, as the event outbox records it. */
+    static final String COMPLETED_TOPIC = "research.completed";
+
     private static final Logger LOG = Logger.getLogger(ResearchAgent.class);
     private static final int ATTEMPTS = 3;
 
@@ -78,8 +83,12 @@ public class ResearchAgent {
     @Channel(COMPLETED)
     MutinyEmitter<ResearchCompleted> completed;
 
+    @Inject
+    AgroalDataSource dataSource;
+
     private RetrieverClient retriever;
     private String worker;
+    private EventOutbox outbox;
 
     /** Thrown at a checkpoint of a job whose cancellation was asked for. */
     static final class Cancelled extends RuntimeException {
@@ -90,6 +99,7 @@ public class ResearchAgent {
 
     @PostConstruct
     void init() {
+        outbox = new EventOutbox(dataSource);
         retriever = new RetrieverClient(
                 config.research().retrieverUrl(), config.research().retrieverTimeout());
         String host;
@@ -486,49 +496,87 @@ public class ResearchAgent {
     }
 
     private void cancel(ResearchStore.Job job) {
-        if (store.finish(job.id(), "cancelled", null, null, null, null, List.of(), "cancelled on request")) {
+        ResearchCompleted event = completedEvent(job, ResearchCompleted.Status.CANCELLED, null);
+        if (store.finish(
+                job.id(), "cancelled", null, null, null, null, List.of(), "cancelled on request", outboxEntry(event))) {
             progress(job, "cancelled", "cancelled on request");
-            announce(job, ResearchCompleted.Status.CANCELLED, null, null);
+            announce(event);
         }
     }
 
     private void finish(ResearchStore.Job job, String status, Report report) {
         ObjectNode json = ResearchStore.JSON.valueToTree(report);
         JsonNode sources = json.path("sources");
-        if (store.finish(job.id(), status, report.mode(), report.markdown(), json, sources, report.missing(), null)) {
+        ResearchCompleted event = completedEvent(
+                job,
+                status.equals("completed")
+                        ? ResearchCompleted.Status.COMPLETED
+                        : ResearchCompleted.Status.BUDGET_EXHAUSTED,
+                report);
+        if (store.finish(
+                job.id(),
+                status,
+                report.mode(),
+                report.markdown(),
+                json,
+                sources,
+                report.missing(),
+                null,
+                outboxEntry(event))) {
             progress(job, status.equals("completed") ? "done" : status, "report ready");
-            announce(
-                    job,
-                    status.equals("completed")
-                            ? ResearchCompleted.Status.COMPLETED
-                            : ResearchCompleted.Status.BUDGET_EXHAUSTED,
-                    report,
-                    report.markdown());
+            announce(event);
         }
     }
 
-    private void announce(ResearchStore.Job job, ResearchCompleted.Status status, Report report, String markdown) {
+    /** The job's research-completed event, made before the job is finished so that both are stored together. */
+    private ResearchCompleted completedEvent(ResearchStore.Job job, ResearchCompleted.Status status, Report report) {
         ResearchStore.Job now = store.job(job.id()).orElse(job);
         List<ResearchCompleted.Source> sources = report == null
                 ? List.of()
                 : report.sources().stream()
                         .map(s -> new ResearchCompleted.Source(s.number(), s.chunkId(), s.documentId(), s.title()))
                         .toList();
-        send(
-                completed,
-                ResearchCompleted.of(
-                        job.tenant(),
-                        job.id(),
-                        job.question(),
-                        status,
-                        report == null ? job.mode() : report.mode(),
-                        markdown,
-                        sources,
-                        report == null ? List.of() : report.missing(),
-                        Duration.between(job.createdAt(), java.time.Instant.now())
-                                .toMillis(),
-                        new TokenUsage(now.tokensUsed(), 0)),
-                job.id());
+        return ResearchCompleted.of(
+                job.tenant(),
+                job.id(),
+                job.question(),
+                status,
+                report == null ? job.mode() : report.mode(),
+                report == null ? null : report.markdown(),
+                sources,
+                report == null ? List.of() : report.missing(),
+                Duration.between(job.createdAt(), java.time.Instant.now()).toMillis(),
+                new TokenUsage(now.tokensUsed(), 0));
+    }
+
+    private static EventOutbox.Entry outboxEntry(ResearchCompleted event) {
+        return EventOutbox.Entry.of(event.eventId(), COMPLETED_TOPIC, event.partitionKey(), event);
+    }
+
+    /**
+     * Publishes a finished job's event, stored in the outbox with the job; it leaves the outbox on the broker's
+     * acknowledgement. Not acknowledged (the broker away, this process stopping), the sweep publishes it again.
+     */
+    private void announce(ResearchCompleted event) {
+        try {
+            send(completed, event, event.jobId());
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "research %s finished, its completion not published yet (%s); the sweep publishes it again",
+                    event.jobId(), e.getMessage());
+            try {
+                outbox.failed(event.eventId(), e.getMessage());
+            } catch (java.sql.SQLException ignored) {
+                // the row stays as it is, and is published again all the same
+            }
+            return;
+        }
+        try {
+            outbox.published(event.eventId());
+        } catch (java.sql.SQLException e) {
+            // published again by the sweep at worst: the judge keeps one judgement per research job
+            LOG.debugf("research %s published, its outbox row stays for now: %s", event.jobId(), e.getMessage());
+        }
     }
 
     private void publish(ResearchStore.Job job, List<ResearchStore.NewStep> next) {
@@ -591,6 +639,15 @@ public class ResearchAgent {
             for (String id : store.idle(after)) {
                 store.job(id).ifPresent(this::advance);
             }
+            EventOutbox.Redriven r = outbox.redrive(
+                    COMPLETED_TOPIC,
+                    after,
+                    after.multipliedBy(2),
+                    100,
+                    entry -> send(completed, entry.event(ResearchCompleted.class), entry.partitionKey()));
+            if (r.published() > 0) {
+                LOG.infof("published %d research-completed event(s) left in the outbox", r.published());
+            }
             for (String id : store.unplanned(after)) {
                 store.job(id)
                         .ifPresent(job -> send(
@@ -607,7 +664,7 @@ public class ResearchAgent {
                                                 : ResearchStore.JSON.convertValue(job.filters(), Map.class)),
                                 job.id()));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.sql.SQLException e) {
             LOG.debugf("research sweep skipped: %s", e.getMessage());
         }
     }

@@ -3,6 +3,7 @@ package io.ragline.agents.research;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.ragline.contracts.outbox.EventOutbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -300,20 +301,31 @@ public class ResearchStore {
             JsonNode report,
             JsonNode sources,
             List<String> missing,
-            String message) {
-        return update(
-                        "UPDATE research_jobs SET status = ?, mode = coalesce(?, mode), report_markdown = ?, report ="
-                                + " ?::jsonb, sources = ?::jsonb, missing = ?::jsonb, message = ?, finished_at = now(),"
-                                + " updated_at = now() WHERE id = ? AND status NOT IN ('completed',"
-                                + " 'budget_exhausted', 'cancelled', 'failed')",
-                        status,
-                        mode,
-                        markdown,
-                        report == null ? null : report.toString(),
-                        sources == null ? null : sources.toString(),
-                        JSON.valueToTree(missing).toString(),
-                        message,
-                        jobId)
+            String message,
+            EventOutbox.Entry completed) {
+        // the job and its research-completed event in one statement: a finished job always has its event
+        return query(
+                                "WITH j AS (UPDATE research_jobs SET status = ?, mode = coalesce(?, mode), report_markdown = ?,"
+                                        + " report = ?::jsonb, sources = ?::jsonb, missing = ?::jsonb, message = ?,"
+                                        + " finished_at = now(), updated_at = now() WHERE id = ? AND status NOT IN"
+                                        + " ('completed', 'budget_exhausted', 'cancelled', 'failed') RETURNING id),"
+                                        + " o AS (INSERT INTO event_outbox (" + EventOutbox.Entry.COLUMNS + ")"
+                                        + " SELECT ?, ?, ?, ? FROM j)"
+                                        + " SELECT count(*) FROM j",
+                                rs -> rs.getInt(1),
+                                status,
+                                mode,
+                                markdown,
+                                report == null ? null : report.toString(),
+                                sources == null ? null : sources.toString(),
+                                JSON.valueToTree(missing).toString(),
+                                message,
+                                jobId,
+                                completed.eventId(),
+                                completed.topic(),
+                                completed.partitionKey(),
+                                completed.payload())
+                        .get(0)
                 == 1;
     }
 

@@ -297,5 +297,62 @@ class ResearchIT {
                 .containsExactly("write-0");
     }
 
+    @Test
+    void aFinishedJobsCompletionLeavesTheOutboxOnceSentAndOneLeftBehindIsSentByTheSweep() throws Exception {
+        String id = start("How do Kafka consumers share work?", 1, 1, 40);
+        ResearchCompleted done = completed(id);
+        awaitNoOutboxRow(done.eventId());
+
+        // as an instance leaves it when it stops between finishing a job and the broker's acknowledgement
+        ResearchCompleted lost = ResearchCompleted.of(
+                "default",
+                "job-" + UUID.randomUUID(),
+                "Where did the report go?",
+                ResearchCompleted.Status.COMPLETED,
+                "extractive",
+                "# Where did the report go?\n\nNowhere.",
+                List.of(),
+                List.of(),
+                1_000,
+                new io.ragline.contracts.TokenUsage(0, 0));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO event_outbox (event_id, topic, partition_key,"
+                                + " payload, created_at) VALUES (?, 'research.completed', ?, ?, now() - interval '5 minutes')")) {
+            ps.setString(1, lost.eventId());
+            ps.setString(2, lost.partitionKey());
+            ps.setString(3, EventJson.toJson(lost));
+            ps.executeUpdate();
+        }
+
+        var record = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "research.completed",
+                r -> r.value().contains(lost.eventId()),
+                Duration.ofSeconds(60));
+        assertThat(record.key()).isEqualTo(lost.jobId());
+        assertThat(EventJson.fromJson(record.value(), ResearchCompleted.class)).isEqualTo(lost);
+        awaitNoOutboxRow(lost.eventId());
+    }
+
+    private void awaitNoOutboxRow(String eventId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("SELECT 1 FROM event_outbox WHERE event_id = ?")) {
+                ps.setString(1, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                }
+            }
+            assertThat(System.nanoTime())
+                    .as("outbox row of " + eventId + " still there")
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     private static final String GROUPS = "Consumers in a group share the partitions of a topic.";
 }

@@ -1,22 +1,23 @@
 package io.ragline.gateway.chat;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
-import io.ragline.contracts.EventJson;
 import io.ragline.contracts.answer.AnswerProduced;
+import io.ragline.contracts.outbox.EventOutbox;
 import io.ragline.gateway.config.GatewayConfig;
-import io.ragline.gateway.outbox.EventOutbox;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
-import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes answer-produced for the judge, keyed {@code tenant/conversationId}, through the outbox: the event is
+ * Publishes answer-produced for the judge, keyed {@code tenant/conversationId}, through the event outbox: the event is
  * stored with the turn ({@link ConversationStore#append}), published at once without the user's answer waiting for the
  * broker, and leaves the outbox when the broker acknowledges it. Events left behind (the broker refused or was down,
  * the gateway stopped before the acknowledgement) are published again by {@link #redrive()} on whichever instance
@@ -34,10 +35,17 @@ public class AnswerEvents {
     MutinyEmitter<AnswerProduced> emitter;
 
     @Inject
-    EventOutbox outbox;
+    AgroalDataSource dataSource;
 
     @Inject
     GatewayConfig config;
+
+    private EventOutbox outbox;
+
+    @PostConstruct
+    void init() {
+        outbox = new EventOutbox(dataSource);
+    }
 
     /** The outbox entry to store with the turn. */
     static EventOutbox.Entry entry(AnswerProduced event) {
@@ -46,11 +54,7 @@ public class AnswerEvents {
 
     /** Publishes a stored event now; the answer does not wait: the outbox keeps it until the broker has it. */
     void publish(AnswerProduced event) {
-        send(event)
-                .subscribe()
-                .with(
-                        ok -> published(event.eventId()),
-                        e -> failed(event.eventId(), e, "answer " + event.eventId() + " not published yet"));
+        send(event).subscribe().with(ok -> published(event.eventId()), e -> kept(event.eventId(), e));
     }
 
     /**
@@ -59,31 +63,24 @@ public class AnswerEvents {
      */
     public int redrive() {
         GatewayConfig.Outbox settings = config.outbox();
-        List<EventOutbox.Entry> due;
         try {
-            due = outbox.claim(TOPIC, settings.redriveAfter(), settings.lease(), settings.batch());
+            EventOutbox.Redriven r = outbox.redrive(
+                    TOPIC,
+                    settings.redriveAfter(),
+                    settings.lease(),
+                    settings.batch(),
+                    entry -> send(entry.event(AnswerProduced.class)).await().atMost(settings.sendTimeout()));
+            if (r.published() > 0) {
+                LOG.infof("published %d answer-produced event(s) left in the outbox", r.published());
+            }
+            if (r.failure() != null) {
+                LOG.warnf("answer-produced events still not published (%s); tried again later", r.failure());
+            }
+            return r.published();
         } catch (SQLException e) {
             LOG.debugf("outbox not read: %s", e.getMessage());
             return 0;
         }
-        int sent = 0;
-        for (EventOutbox.Entry entry : due) {
-            AnswerProduced event = EventJson.fromJson(entry.payload(), AnswerProduced.class);
-            try {
-                send(event).await().atMost(settings.sendTimeout());
-                published(entry.eventId());
-                sent++;
-            } catch (RuntimeException e) {
-                // the broker is still away: the rest of the batch would fail alike; the lease ends, the next claim
-                // tries
-                failed(entry.eventId(), e, "answer " + entry.eventId() + " still not published");
-                break;
-            }
-        }
-        if (sent > 0) {
-            LOG.infof("published %d answer-produced event(s) left in the outbox", sent);
-        }
-        return sent;
     }
 
     @Scheduled(
@@ -94,7 +91,7 @@ public class AnswerEvents {
         redrive();
     }
 
-    private io.smallrye.mutiny.Uni<Void> send(AnswerProduced event) {
+    private Uni<Void> send(AnswerProduced event) {
         Message<AnswerProduced> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(event.partitionKey())
@@ -106,15 +103,15 @@ public class AnswerEvents {
         try {
             outbox.published(eventId);
         } catch (SQLException e) {
-            // published twice later at worst: the judge keeps one judgement per answer
+            // published again later at worst: the judge keeps one judgement per answer
             LOG.debugf("answer %s published, its outbox row stays for now: %s", eventId, e.getMessage());
         }
     }
 
-    private void failed(String eventId, Throwable error, String message) {
+    private void kept(String eventId, Throwable error) {
         LOG.warnf(
-                "%s (%s); kept in the outbox, published again within %s",
-                message,
+                "answer %s not published yet (%s); kept in the outbox, published again within %s",
+                eventId,
                 error.getMessage(),
                 config.outbox().redriveAfter().plus(config.outbox().sweepEvery()));
         try {

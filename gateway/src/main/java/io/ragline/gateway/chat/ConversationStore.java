@@ -2,7 +2,7 @@ package io.ragline.gateway.chat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
-import io.ragline.gateway.outbox.EventOutbox;
+import io.ragline.contracts.outbox.EventOutbox;
 import io.ragline.gateway.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -104,7 +104,7 @@ public class ConversationStore {
                                 + " tenant, conversation_id, turn),"
                                 + " u AS (UPDATE conversations c SET updated_at = now() FROM t"
                                 + " WHERE c.tenant = t.tenant AND c.id = t.conversation_id),"
-                                + " o AS (INSERT INTO event_outbox (" + EventOutbox.Entry.columns() + ")"
+                                + " o AS (INSERT INTO event_outbox (" + EventOutbox.Entry.COLUMNS + ")"
                                 + " SELECT ?, ?, ?, ? FROM t)"
                                 + " SELECT turn FROM t",
                         ps -> {
