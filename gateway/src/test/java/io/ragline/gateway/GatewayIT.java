@@ -137,6 +137,47 @@ class GatewayIT extends ServiceEndpointsContract {
     }
 
     @Test
+    void aBatchIsRecordedQueuedAndPublishedWithEachDocumentOnItsKey() {
+        String prefix = "batch-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        StringBuilder body = new StringBuilder("{\"documents\":[");
+        for (int i = 0; i < 50; i++) {
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(prefix)
+                    .append(i)
+                    .append("\",\"title\":\"T\",\"text\":\"Batch text ")
+                    .append(i)
+                    .append(".\"}");
+        }
+        List<String> eventIds = given().contentType("application/json")
+                .body(body.append("]}").toString())
+                .post("/v1/documents/batch")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getList("documents.eventId", String.class);
+        assertThat(eventIds).hasSize(50).doesNotHaveDuplicates();
+
+        // every one recorded as queued by the one batched statement (no ingest runs here)
+        for (int i : new int[] {0, 24, 49}) {
+            given().get("/v1/documents/" + prefix + i)
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("queued"))
+                    .body("stages.queued", notNullValue());
+        }
+        ConsumerRecord<String, String> last = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "documents.submitted",
+                rec -> rec.value().contains(eventIds.get(49)),
+                Duration.ofSeconds(30));
+        assertThat(last.key()).isEqualTo("default/" + prefix + 49);
+        assertThat(EventJson.fromJson(last.value(), DocumentSubmitted.class).inlineText())
+                .isEqualTo("Batch text 49.");
+    }
+
+    @Test
     void anAcceptedDocumentIsQueuedAndListedByStatusPageByPage() {
         String prefix = "list-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         for (int i = 0; i < 3; i++) {

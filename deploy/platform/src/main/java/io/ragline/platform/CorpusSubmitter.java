@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Submits a corpus through the gateway's public API ({@code POST /v1/documents}, title and text joined as the document
+ * Submits a corpus through the gateway's public API ({@code POST /v1/documents/batch}, title and text joined as the document
  * text, as the published BEIR baselines embed them) and follows it until ingest processed every document. Corpus ids
  * the API does not accept as document ids (e.g. {@code Super_Bowl_50#0}) are mapped to accepted ones;
  * {@link #originalId} maps them back.
@@ -28,6 +28,9 @@ import java.util.concurrent.Future;
 final class CorpusSubmitter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Documents per request: well under the gateway's {@code documents.max-batch-documents} (1000). */
+    private static final int BATCH = 100;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String gateway;
@@ -54,18 +57,25 @@ final class CorpusSubmitter {
         return original.get(documentId);
     }
 
-    /** Submits every document (8 requests in flight) and waits until each is processed; returns seconds. */
+    /**
+     * Submits every document ({@code POST /v1/documents/batch}, {@value #BATCH} per request, 4 requests in flight) and
+     * waits until each is processed; returns seconds.
+     */
     double submitAll(List<Dataset.Doc> docs) throws Exception {
         long t0 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         Map<String, String> pending = new LinkedHashMap<>();
         try {
-            List<Future<String>> futures = new ArrayList<>();
-            for (Dataset.Doc doc : docs) {
-                futures.add(pool.submit(() -> submit(doc)));
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int from = 0; from < docs.size(); from += BATCH) {
+                List<Dataset.Doc> batch = docs.subList(from, Math.min(docs.size(), from + BATCH));
+                futures.add(pool.submit(() -> submit(batch)));
             }
-            for (int i = 0; i < docs.size(); i++) {
-                pending.put(futures.get(i).get(), submitted.get(docs.get(i).id()));
+            int i = 0;
+            for (Future<List<String>> f : futures) {
+                for (String eventId : f.get()) {
+                    pending.put(eventId, submitted.get(docs.get(i++).id()));
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -104,20 +114,31 @@ final class CorpusSubmitter {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private String submit(Dataset.Doc doc) throws Exception {
-        ObjectNode body = JSON.createObjectNode()
-                .put("id", submitted.get(doc.id()))
-                .put("title", doc.title())
-                .put("text", (doc.title() + "\n\n" + doc.text()).strip());
+    /** Submits one batch; returns the event id of each document, in order. */
+    private List<String> submit(List<Dataset.Doc> batch) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode documents = body.putArray("documents");
+        for (Dataset.Doc doc : batch) {
+            documents
+                    .addObject()
+                    .put("id", submitted.get(doc.id()))
+                    .put("title", doc.title())
+                    .put("text", (doc.title() + "\n\n" + doc.text()).strip());
+        }
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(gateway + "/v1/documents"))
+                HttpRequest.newBuilder(URI.create(gateway + "/v1/documents/batch"))
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
-            throw new IllegalStateException("document " + doc.id() + " refused: " + response.body());
+            throw new IllegalStateException("a batch of " + batch.size() + " documents from "
+                    + batch.get(0).id() + " was refused (" + response.statusCode() + "): " + response.body());
         }
-        return JSON.readTree(response.body()).path("eventId").asText();
+        List<String> eventIds = new ArrayList<>(batch.size());
+        for (JsonNode accepted : JSON.readTree(response.body()).path("documents")) {
+            eventIds.add(accepted.path("eventId").asText());
+        }
+        return eventIds;
     }
 }

@@ -229,6 +229,10 @@ public interface GatewayConfig {
         @WithDefault("10485760")
         int maxTextBytes();
 
+        /** Most documents in one {@code POST /v1/documents/batch}. */
+        @WithDefault("1000")
+        int maxBatchDocuments();
+
         /** Largest uploaded file; larger ones are refused with 413. */
         @WithDefault("52428800")
         long maxFileBytes();

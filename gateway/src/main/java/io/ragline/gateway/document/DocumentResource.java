@@ -27,9 +27,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.tika.Tika;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -92,24 +98,98 @@ public class DocumentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a text document for indexing; returns 202 with its id at once")
     public Response submit(TextDocument document) {
+        check(document);
+        DocumentSubmitted event = textEvent(caller.tenant(), document);
+        publish(event);
+        return Response.accepted(new Accepted(event.documentId(), event.eventId(), "queued"))
+                .build();
+    }
+
+    /** Many JSON documents in one request. */
+    public record Batch(List<TextDocument> documents) {}
+
+    /** Each document of a batch, in the request's order: queued, or failed with the reason. */
+    public record BatchAccepted(List<BatchItem> documents) {}
+
+    public record BatchItem(String documentId, String eventId, String status, String reason) {}
+
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Submit many text documents at once (bulk loads): every one is checked first, and one invalid"
+                    + " refuses the batch with the reason of each (400); then all are published together. 202 when the"
+                    + " broker took every one, 207 with each document's status when it refused some")
+    public Response submitBatch(Batch batch) {
+        if (batch == null || batch.documents() == null || batch.documents().isEmpty()) {
+            throw new ProblemException(
+                    400, "body is required: {\"documents\": [{\"id\", \"title\", \"text\", \"metadata\"}]}");
+        }
+        List<TextDocument> documents = batch.documents();
+        int max = config.documents().maxBatchDocuments();
+        if (documents.size() > max) {
+            throw new ProblemException(
+                    413, "the batch holds " + documents.size() + " documents; at most " + max + " are accepted");
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < documents.size(); i++) {
+            TextDocument d = documents.get(i);
+            try {
+                check(d);
+                if (d.id() != null && !d.id().isBlank()) {
+                    Integer earlier = firstIndex.putIfAbsent(d.id(), i);
+                    if (earlier != null) {
+                        throw new ProblemException(400, "id '" + d.id() + "' is also documents[" + earlier + "]");
+                    }
+                }
+            } catch (ProblemException e) {
+                problems.add("documents[" + i + "]: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ProblemException(
+                    400, "nothing was accepted; " + problems.size() + " invalid: " + String.join("; ", problems));
+        }
+        String tenant = caller.tenant();
+        List<DocumentSubmitted> events =
+                documents.stream().map(d -> textEvent(tenant, d)).toList();
+        Map<String, String> refused = publishAll(events);
+        List<BatchItem> items = events.stream()
+                .map(e -> refused.containsKey(e.eventId())
+                        ? new BatchItem(e.documentId(), e.eventId(), "failed", refused.get(e.eventId()))
+                        : new BatchItem(e.documentId(), e.eventId(), "queued", null))
+                .toList();
+        return Response.status(refused.isEmpty() ? 202 : 207)
+                .entity(new BatchAccepted(items))
+                .build();
+    }
+
+    /** Refuses a JSON document that cannot be indexed, with the reason (400, or 413 for its size). */
+    private void check(TextDocument document) {
         if (document == null) {
             throw new ProblemException(400, "body is required: {\"title\", \"text\", \"metadata\"}");
         }
         if (document.text() == null || document.text().isBlank()) {
             throw new ProblemException(400, "text is required and must not be blank");
         }
-        byte[] bytes = document.text().getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > config.documents().maxTextBytes()) {
+        int size = document.text().getBytes(StandardCharsets.UTF_8).length;
+        if (size > config.documents().maxTextBytes()) {
             throw new ProblemException(
                     413,
-                    "text is " + bytes.length + " bytes; the limit is "
+                    "text is " + size + " bytes; the limit is "
                             + config.documents().maxTextBytes());
         }
+        documentId(document.id());
+    }
+
+    /** The submission of a checked JSON document; a large body goes to the claim-check table first. */
+    private DocumentSubmitted textEvent(String tenant, TextDocument document) {
+        byte[] bytes = document.text().getBytes(StandardCharsets.UTF_8);
         String id = documentId(document.id());
         String title = document.title() == null || document.title().isBlank() ? id : document.title();
         boolean inline = bytes.length <= config.documents().inlineMaxBytes();
-        String tenant = caller.tenant();
-        DocumentSubmitted event = DocumentSubmitted.of(
+        return DocumentSubmitted.of(
                 tenant,
                 id,
                 title,
@@ -120,8 +200,6 @@ public class DocumentResource {
                 inline ? document.text() : null,
                 inline ? null : contents.store(tenant, "text/plain", null, bytes),
                 document.metadata());
-        publish(event);
-        return Response.accepted(new Accepted(id, event.eventId(), "queued")).build();
     }
 
     @POST
@@ -148,6 +226,7 @@ public class DocumentResource {
         for (FileUpload file : files) {
             checked.add(check(file));
         }
+        List<DocumentSubmitted> events = new ArrayList<>();
         List<AcceptedFile> accepted = new ArrayList<>();
         for (Upload upload : checked) {
             String documentId = documentId(id);
@@ -164,11 +243,28 @@ public class DocumentResource {
                     null,
                     ref,
                     meta);
-            publish(event);
+            events.add(event);
             accepted.add(
                     new AcceptedFile(documentId, event.eventId(), "queued", upload.fileName(), upload.mediaType()));
         }
-        return Response.accepted(new AcceptedFiles(accepted)).build();
+        if (events.size() == 1) {
+            publish(events.get(0));
+            return Response.accepted(new AcceptedFiles(accepted)).build();
+        }
+        Map<String, String> refused = publishAll(events);
+        List<AcceptedFile> outcome = accepted.stream()
+                .map(a -> refused.containsKey(a.eventId())
+                        ? new AcceptedFile(
+                                a.documentId(),
+                                a.eventId(),
+                                "failed: " + refused.get(a.eventId()),
+                                a.fileName(),
+                                a.mediaType())
+                        : a)
+                .toList();
+        return Response.status(refused.isEmpty() ? 202 : 207)
+                .entity(new AcceptedFiles(outcome))
+                .build();
     }
 
     private record Upload(String fileName, String mediaType, byte[] bytes) {}
@@ -285,25 +381,58 @@ public class DocumentResource {
         return Response.accepted(new Accepted(id, event.eventId(), "deleting")).build();
     }
 
-    /** Records the submission as queued, then publishes it; a submission the broker refuses is marked failed. */
+    /** Records the submission as queued, then publishes it; a submission the broker refuses is marked failed (503). */
     private void publish(DocumentSubmitted event) {
-        statuses.queued(event);
-        try {
-            send(submitted, event, event.partitionKey());
-        } catch (ProblemException e) {
-            statuses.notPublished(event, e.getMessage());
-            throw e;
+        String refused = publishAll(List.of(event)).get(event.eventId());
+        if (refused != null) {
+            throw new ProblemException(503, refused);
         }
+    }
+
+    /**
+     * Records the submissions as queued (one statement), publishes them all at once and waits for every
+     * acknowledgement, so a 202 means each event is durably on its topic; returns the reason for each event the
+     * broker did not take (marked failed for its submitter), by event id.
+     */
+    private Map<String, String> publishAll(List<DocumentSubmitted> events) {
+        statuses.queued(events);
+        List<CompletableFuture<Void>> sends = new ArrayList<>(events.size());
+        for (DocumentSubmitted event : events) {
+            sends.add(submitted.sendMessage(keyed(event, event.partitionKey())).subscribeAsCompletionStage());
+        }
+        long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            DocumentSubmitted event = events.get(i);
+            try {
+                sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                refused.put(event.eventId(), "the event broker did not accept the document: interrupted");
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                refused.put(event.eventId(), "the event broker did not accept the document: " + why);
+            }
+            if (refused.containsKey(event.eventId())) {
+                sends.get(i).cancel(false);
+                statuses.notPublished(event, refused.get(event.eventId()));
+            }
+        }
+        return refused;
+    }
+
+    private static <T> Message<T> keyed(T event, String key) {
+        return Message.of(event)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .build());
     }
 
     /** Waits for the broker's acknowledgement, so a 202 means the event is durably on the topic. */
     private static <T> void send(MutinyEmitter<T> emitter, T event, String key) {
-        Message<T> message = Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(key)
-                        .build());
         try {
-            emitter.sendMessage(message).await().atMost(SEND_TIMEOUT);
+            emitter.sendMessage(keyed(event, key)).await().atMost(SEND_TIMEOUT);
         } catch (RuntimeException e) {
             throw new ProblemException(503, "the event broker did not accept the document: " + e.getMessage());
         }

@@ -61,11 +61,11 @@ public class DocumentStatusRepository {
     AgroalDataSource dataSource;
 
     /**
-     * Records an accepted submission as queued, before it is published (so ingest, which moves the stage on, always
+     * Records accepted submissions as queued, before they are published (so ingest, which moves the stage on, always
      * comes after). A new document's row holds only what the submitter sees; ingest fills in the rest. Best effort:
      * the event is what counts, so a database failure here is logged and the submission goes on.
      */
-    public void queued(DocumentSubmitted event) {
+    public void queued(List<DocumentSubmitted> events) {
         String sql = "INSERT INTO documents (tenant, id, title, source, media_type, content_hash, size_bytes, status,"
                 + " version_at, stage, queued_at) VALUES (?, ?, ?, ?, ?, '', ?, 'submitted', '-infinity', 'queued',"
                 + " now()) ON CONFLICT (tenant, id) DO UPDATE SET stage = 'queued', queued_at = now(),"
@@ -73,15 +73,23 @@ public class DocumentStatusRepository {
                 + " updated_at = now()";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, event.tenant());
-            ps.setString(2, event.documentId());
-            ps.setString(3, event.title());
-            ps.setString(4, event.source());
-            ps.setString(5, event.mediaType());
-            ps.setLong(6, event.sizeBytes());
-            ps.executeUpdate();
+            for (DocumentSubmitted event : events) {
+                ps.setString(1, event.tenant());
+                ps.setString(2, event.documentId());
+                ps.setString(3, event.title());
+                ps.setString(4, event.source());
+                ps.setString(5, event.mediaType());
+                ps.setLong(6, event.sizeBytes());
+                ps.addBatch();
+            }
+            // one round trip (the driver rewrites the batch into multi-row inserts); a batch never names one
+            // document twice (the batch endpoint refuses that), which one multi-row upsert could not apply
+            ps.executeBatch();
         } catch (SQLException e) {
-            LOG.warnf("document %s not recorded as queued: %s", event.partitionKey(), e.getMessage());
+            LOG.warnf(
+                    "%s not recorded as queued: %s",
+                    events.size() == 1 ? "document " + events.get(0).partitionKey() : events.size() + " documents",
+                    e.getMessage());
         }
     }
 

@@ -57,6 +57,84 @@ class DocumentResourceTest {
     }
 
     @Test
+    void aBatchIsAcceptedInOneRequestAndEachDocumentPublishedKeyedByItsId() {
+        given().contentType("application/json")
+                .body("{\"documents\":[{\"id\":\"a\",\"title\":\"A\",\"text\":\"Alpha text.\"},"
+                        + "{\"text\":\"No id given.\"},"
+                        + "{\"id\":\"c\",\"text\":\"Gamma text.\",\"metadata\":{\"team\":\"ops\"}}]}")
+                .post("/v1/documents/batch")
+                .then()
+                .statusCode(202)
+                .body("documents.size()", equalTo(3))
+                .body("documents[0].documentId", equalTo("a"))
+                .body("documents[0].status", equalTo("queued"))
+                .body("documents[2].documentId", equalTo("c"))
+                .body("documents.status", org.hamcrest.Matchers.everyItem(equalTo("queued")));
+
+        List<? extends Message<DocumentSubmitted>> sent = connector
+                .<DocumentSubmitted>sink(DocumentResource.SUBMITTED_CHANNEL)
+                .received();
+        assertThat(sent).hasSize(3);
+        assertThat(sent)
+                .extracting(m -> m.getMetadata(OutgoingKafkaRecordMetadata.class)
+                        .orElseThrow()
+                        .getKey())
+                .containsExactlyInAnyOrder(
+                        "default/a",
+                        "default/"
+                                + sent.stream()
+                                        .map(Message::getPayload)
+                                        .filter(e -> e.inlineText().equals("No id given."))
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .documentId(),
+                        "default/c");
+        assertThat(sent)
+                .extracting(m -> m.getPayload().inlineText())
+                .containsExactlyInAnyOrder("Alpha text.", "No id given.", "Gamma text.");
+        assertThat(sent.stream()
+                        .map(Message::getPayload)
+                        .filter(e -> e.documentId().equals("c")))
+                .singleElement()
+                .satisfies(e -> assertThat(e.metadata()).containsEntry("team", "ops"));
+    }
+
+    @Test
+    void aBatchWithAnyInvalidDocumentIsRefusedWholeWithEveryReasonAndNothingIsPublished() {
+        given().contentType("application/json")
+                .body("{\"documents\":[{\"id\":\"a\",\"text\":\"fine\"},{\"id\":\"b\",\"text\":\" \"},"
+                        + "{\"id\":\"a\",\"text\":\"again\"},{\"id\":\"bad id!\",\"text\":\"x\"}]}")
+                .post("/v1/documents/batch")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("nothing was accepted; 3 invalid"))
+                .body("detail", containsString("documents[1]: text is required and must not be blank"))
+                .body("detail", containsString("documents[2]: id 'a' is also documents[0]"))
+                .body("detail", containsString("documents[3]: id must be"));
+
+        given().contentType("application/json")
+                .body("{\"documents\":[]}")
+                .post("/v1/documents/batch")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("documents"));
+
+        StringBuilder many = new StringBuilder("{\"documents\":[");
+        for (int i = 0; i <= 1000; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"text\":\"t\"}");
+        }
+        given().contentType("application/json")
+                .body(many.append("]}").toString())
+                .post("/v1/documents/batch")
+                .then()
+                .statusCode(413)
+                .body("detail", containsString("1001 documents; at most 1000"));
+
+        assertThat(connector.sink(DocumentResource.SUBMITTED_CHANNEL).received())
+                .isEmpty();
+    }
+
+    @Test
     void aDocumentWithoutIdGetsOne() {
         String id = given().contentType("application/json")
                 .body("{\"text\":\"Some text.\"}")
