@@ -66,7 +66,7 @@ public final class EventOutbox {
      * instance now, oldest first, claimed for {@code lease}: until it ends no other claim returns them. One statement,
      * so no transaction stays open while they are published.
      */
-    public List<Entry> claim(String topic, Duration olderThan, Duration lease, int limit) throws SQLException {
+    private List<Entry> claim(String topic, Duration olderThan, Duration lease, int limit) throws SQLException {
         String sql = "UPDATE event_outbox o SET claimed_until = now() + make_interval(secs => ?),"
                 + " attempts = o.attempts + 1"
                 + " WHERE o.event_id IN (SELECT event_id FROM event_outbox WHERE topic = ?"

@@ -302,7 +302,7 @@ public final class Platform implements AutoCloseable {
      * every posting written (ingest's PGlite time per document grew linearly with the corpus: 15 → 50 ms over 2,000
      * SciFact documents; docs/BENCHMARKS.md). An ANALYZE updates the statistics and invalidates those plans.
      */
-    public void analyzeGrown() {
+    private void analyzeGrown() {
         try (Connection c = DriverManager.getConnection(jdbcUrl, settings.dbUser(), settings.dbPassword());
                 Statement st = c.createStatement()) {
             List<String> grown = new ArrayList<>();

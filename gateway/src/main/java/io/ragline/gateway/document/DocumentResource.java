@@ -59,6 +59,8 @@ public class DocumentResource {
     static final String DELETED_CHANNEL = "documents-deleted";
     private static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9._:/-]{1,200}");
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    /** How a submission the broker did not take is explained to its submitter. */
+    private static final String REFUSED = "the event broker did not accept the document: ";
 
     /** A JSON document: {@code text} is required; {@code id} makes re-submissions replace the same document. */
     public record TextDocument(String id, String title, String text, Map<String, String> metadata) {}
@@ -408,11 +410,11 @@ public class DocumentResource {
                 sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                refused.put(event.eventId(), "the event broker did not accept the document: interrupted");
+                refused.put(event.eventId(), REFUSED + "interrupted");
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                refused.put(event.eventId(), "the event broker did not accept the document: " + why);
+                refused.put(event.eventId(), REFUSED + why);
             }
             if (refused.containsKey(event.eventId())) {
                 sends.get(i).cancel(false);
@@ -434,7 +436,7 @@ public class DocumentResource {
         try {
             emitter.sendMessage(keyed(event, key)).await().atMost(SEND_TIMEOUT);
         } catch (RuntimeException e) {
-            throw new ProblemException(503, "the event broker did not accept the document: " + e.getMessage());
+            throw new ProblemException(503, REFUSED + e.getMessage());
         }
     }
 }
