@@ -35,6 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BgeOnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
+    /**
+     * The vectors' length, and so the index's: {@code chunks.embedding} is {@code vector(384)}. An embedding server
+     * that replaces this model must answer vectors of this length.
+     */
+    public static final int DIMENSION = 384;
+
     private static final String MODEL = "bge-small-en-v1.5-q.onnx";
     private static final String TOKENIZER = "bge-small-en-v1.5-q-tokenizer.json";
     private static final int MAX_TOKENS = 512;
@@ -115,7 +121,7 @@ public final class BgeOnnxEmbeddingModel implements EmbeddingModel, AutoCloseabl
 
     @Override
     public int dimension() {
-        return 384;
+        return DIMENSION;
     }
 
     /** One text, one session run: no padding, so no compute spent on it. */

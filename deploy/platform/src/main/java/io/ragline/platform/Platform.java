@@ -440,6 +440,9 @@ public final class Platform implements AutoCloseable {
         env.put("JUDGE_EVALS_GATEWAY_URL", url("gateway"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
+        if (postgres != null) {
+            env.putAll(PostgresServer.serviceEnvironment());
+        }
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
         if (!instance.equals(service)) {
             env.putAll(extraEnv.getOrDefault(instance, Map.of()));

@@ -44,17 +44,10 @@ public final class Ragline {
             case "up" -> up(settings);
             case "migrate" -> migrate(settings);
             case "ingest" -> ingest(settings, args);
-            case "bench-ingest" -> IngestBenchmark.run(settings, args);
-            case "eval" -> RetrievalEval.run(settings, args);
-            case "bench-search" -> SearchBenchmark.run(settings, args);
-            case "bench-chat" -> ChatBenchmark.run(settings, args);
-            case "bench-webhook" -> WebhookBenchmark.run(settings, args);
             case "topics" -> topics(settings);
             case "keys" -> KeysCommand.run(settings, args);
             case "judge" -> JudgeCommand.run(settings, args);
             case "research" -> ResearchCommand.run(settings, args, System.out);
-            case "bench-research" -> ResearchBenchmark.run(settings, args, System.out);
-            case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "help", "-h", "--help" -> help();
             default -> {
                 System.err.println("ragline: unknown command '" + command + "'");
@@ -160,53 +153,11 @@ public final class Ragline {
         return 0;
     }
 
-    static int help() {
-        System.out.println("""
-                usage: ./ragline COMMAND
-
-                  up        run the platform (embedded Kafka + PostgreSQL/pgvector, five services) until Ctrl-C
-                  ingest PATH [--include GLOB]... [--exclude GLOB]... [--gateway URL]
-                            submit every file of a folder and follow it until indexed or failed
-                  eval retrieval --dataset DIR [--split train|test] [--modes vector,keyword,hybrid]
-                            index a BEIR (or SQuAD-style) folder through the pipeline (reused next time) and print
-                            nDCG@10, Recall@10/100, MRR@10 per search mode
-                  eval answers --dataset SQUAD_DIR [--qa FILE] [--limit N]
-                            ask every question through POST /v1/chat; SQuAD exact match and token F1
-                  research "QUESTION" [--breadth 3] [--depth 1] [--max-sources 20]
-                            start a research job, show its steps as they finish, print the cited report
-                  research cancel ID
-                            cancel a research job
-                  bench-research [--jobs 5] [--model-ms 0]
-                            a scripted 3x2 research job, request to report: time and per-step overhead
-                  judge upload --name NAME FILE.jsonl|SQUAD_DIR|BEIR_DIR   register a golden dataset with the judge
-                  judge run --dataset NAME [--limit N]
-                            run it now through the gateway's public API, with progress; prints the summary and the
-                            report URL (runs also happen nightly)
-                  bench-chat [--clients 1,16] [--seconds 20]
-                            gateway overhead over a stub model server: time to first token and total, p50/p99,
-                            side by side with direct calls to the stub
-                  bench-webhook [--count 500] [--senders 1,8]
-                            signed GitHub deliveries → review-requested on Kafka, p50/p99
-                  bench-search [BEIR_DIR] [--clients 1,4,16] [--seconds 60]
-                            search latency and throughput against the minimal embed + JDBC baseline
-                  keys create --tenant T --name N [--rate PER_MINUTE] [--daily-tokens N] | list | revoke ID
-                            manage API keys through the gateway's admin API (token in RAGLINE_DATA_DIR/admin-token)
-                  migrate   apply the database migrations to the configured database
-                  topics    create or grow ragline's Kafka topics
-                  measure-start [runs]   start and stop the platform runs times (default 5); print start times
-                            and memory of every process as Markdown (figures for docs/BENCHMARKS.md)
-
-                Settings (environment variables, all optional):
-                  RAGLINE_GATEWAY_PORT=8080  RAGLINE_INGEST_PORT=8081  RAGLINE_RETRIEVER_PORT=8082
-                  RAGLINE_AGENTS_PORT=8083   RAGLINE_JUDGE_PORT=8084
-                  RAGLINE_KAFKA_PORT=19092   RAGLINE_KAFKA_CONTROLLER_PORT=19093   RAGLINE_DB_PORT=15432
-                  RAGLINE_KAFKA_BOOTSTRAP=host:port      use an existing Kafka instead of starting one
-                  RAGLINE_DB_URL=jdbc:postgresql://...   use an existing PostgreSQL with pgvector
-                  RAGLINE_DB_USER / RAGLINE_DB_PASSWORD  its credentials
-                  RAGLINE_DATA_DIR=var/data              where the embedded broker and database keep their data
-                  RAGLINE_DB_ANALYZE_SECONDS=300         how often the embedded database is vacuumed and its planner
-                                                         statistics refreshed (PGlite has no autovacuum)
-                """);
+    /** Prints the usage, from the text the {@code ragline} script also prints before anything is built. */
+    static int help() throws IOException {
+        try (var in = Ragline.class.getResourceAsStream("help.txt")) {
+            System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
         return 0;
     }
 

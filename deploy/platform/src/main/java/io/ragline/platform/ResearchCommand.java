@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * {@code ./ragline research "QUESTION"}: starts a research job through the gateway, follows its events (each finished
  * step, the stage and step counts) and prints the report as Markdown; {@code ./ragline research cancel ID} cancels one.
  */
-final class ResearchCommand {
+public final class ResearchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -89,7 +89,8 @@ final class ResearchCommand {
     }
 
     /** Prints each event as it comes; returns the finished job, or null when the stream ended first. */
-    static JsonNode follow(HttpClient http, String gateway, String id, String key, PrintStream out) throws Exception {
+    public static JsonNode follow(HttpClient http, String gateway, String id, String key, PrintStream out)
+            throws Exception {
         HttpResponse<Stream<String>> events = http.send(
                 authorized(HttpRequest.newBuilder(URI.create(gateway + "/v1/research/" + id + "/events")), key)
                         .header("Accept", "text/event-stream")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ragline.model.testing.ScriptedModelServer;
+import io.ragline.platform.testing.ResearchScenario;
 import io.ragline.runtime.Home;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,8 +59,8 @@ class ExternalEmbeddingsIT {
                         .withEnv("retriever", "RETRIEVER_EMBEDDING_URL", server.baseUrl())
                         .withEnv("retriever", "RETRIEVER_EMBEDDING_MODEL_NAME", MODEL)
                         .start(line -> {})) {
-            ResearchBenchmark.ingest(http, platform.url("gateway"));
-            int documents = ResearchBenchmark.DOCS.length;
+            ResearchScenario.ingest(http, platform.url("gateway"));
+            int documents = ResearchScenario.DOCS.length;
             assertThat(unavailable.get())
                     .as("requests refused before the server came up")
                     .isEqualTo(2);
@@ -76,7 +77,7 @@ class ExternalEmbeddingsIT {
                         .isEqualTo(rs.getInt(1));
             }
 
-            String[] first = ResearchBenchmark.DOCS[0];
+            String[] first = ResearchScenario.DOCS[0];
             String query = "which consumer of a group reads the partitions of a topic";
             JsonNode vector = search(platform, query, "vector", 200);
             assertThat(vector.path("hits").get(0).path("documentId").asText())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
 import io.ragline.model.testing.ScriptedModelServer;
+import io.ragline.platform.testing.ResearchScenario;
 import io.ragline.runtime.Home;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,8 +57,8 @@ class IndexRolloutIT {
                         .only("gateway", "ingest", "retriever")
                         .start(line -> {});
                 Connection db = DriverManager.getConnection(platform.jdbcUrl(), "postgres", "postgres")) {
-            ResearchBenchmark.ingest(http, platform.url("gateway"));
-            int live = ResearchBenchmark.DOCS.length;
+            ResearchScenario.ingest(http, platform.url("gateway"));
+            int live = ResearchScenario.DOCS.length;
             // documents indexed long ago: their submissions are no longer in Kafka, only their version 1 chunks are;
             // the latest submission of the second failed, which keeps its earlier chunks searchable
             insertLegacyDocument(db, words, "legacy", "indexed");

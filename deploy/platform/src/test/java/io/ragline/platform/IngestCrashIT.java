@@ -3,6 +3,7 @@ package io.ragline.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ragline.platform.testing.PrometheusText;
 import io.ragline.runtime.Home;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,10 +79,10 @@ class IngestCrashIT {
 
             // the restarted ingest embedded only what was not in the database and skipped what was
             String ingest = platform.url("ingest");
-            assertThat(IngestBenchmark.metric(http, ingest, "ragline_ingest_chunks_embedded_total"))
+            assertThat(PrometheusText.metric(http, ingest, "ragline_ingest_chunks_embedded_total"))
                     .as("chunks embedded after the restart")
                     .isEqualTo((double) (DOCUMENTS - indexedAtCrash) * SECTIONS);
-            assertThat(IngestBenchmark.metric(http, ingest, "ragline_ingest_documents_total{outcome=\"redelivered\"}"))
+            assertThat(PrometheusText.metric(http, ingest, "ragline_ingest_documents_total{outcome=\"redelivered\"}"))
                     .as("applied documents delivered again and skipped")
                     .isEqualTo((double) (indexedAtCrash - committedAtCrash));
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
+import io.ragline.platform.testing.ResearchScenario;
 import io.ragline.runtime.Home;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ class ResearchPlatformIT {
     @Test
     void twoAgentsInstancesShareAJobAndEveryCitationIsARealChunk() throws Exception {
         try (ScriptedModelServer model = ScriptedModelServer.start(r -> {
-            Reply reply = ResearchBenchmark.answer(r);
+            Reply reply = ResearchScenario.answer(r);
             return r.system().startsWith("Extract research notes") ? reply.delayed(Duration.ofMillis(800)) : reply;
         })) {
             Settings settings = Settings.from(Home.locate(), FreePorts.settings(data.resolve("data")));
@@ -65,7 +66,7 @@ class ResearchPlatformIT {
                     .withEnv("agents", "AGENTS_MODEL_BASE_URL", model.baseUrl())
                     .start(line -> {})) {
                 String gateway = platform.url("gateway");
-                ResearchBenchmark.ingest(http, gateway);
+                ResearchScenario.ingest(http, gateway);
                 platform.addInstance("agents");
                 awaitMembers(platform.bootstrapServers(), "agents-research-steps", 2);
 
@@ -136,7 +137,7 @@ class ResearchPlatformIT {
         AtomicBoolean slowOnce = new AtomicBoolean(true);
         AtomicInteger notesAsked = new AtomicInteger();
         try (ScriptedModelServer model = ScriptedModelServer.start(r -> {
-            Reply reply = ResearchBenchmark.answer(r);
+            Reply reply = ResearchScenario.answer(r);
             if (r.system().startsWith("Extract research notes")
                     && r.user().contains("How are Kafka offsets committed?")) {
                 notesAsked.incrementAndGet();
@@ -152,7 +153,7 @@ class ResearchPlatformIT {
                     .withEnv("agents", "AGENTS_MODEL_TIMEOUT", "60S")
                     .start(line -> {})) {
                 String gateway = platform.url("gateway");
-                ResearchBenchmark.ingest(http, gateway);
+                ResearchScenario.ingest(http, gateway);
                 String id = "crash-" + UUID.randomUUID();
                 send(
                         "{\"id\":\"" + id

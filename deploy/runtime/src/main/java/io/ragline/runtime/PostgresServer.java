@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,21 @@ public final class PostgresServer implements AutoCloseable {
     public static String jdbcUrl(String host, int port) {
         return "jdbc:postgresql://" + host + ":" + port
                 + "/postgres?sslmode=disable&prepareThreshold=0&reWriteBatchedInserts=true";
+    }
+
+    /**
+     * Settings the services need on PGlite and on no other PostgreSQL (configuration property → value), passed by
+     * whatever starts services against it: the launcher, as environment variables, and the test resource. The
+     * retriever keeps its search statements' plans in session functions: with {@code prepareThreshold=0} nothing else
+     * keeps them (docs/BENCHMARKS.md, "plans kept per database session").
+     */
+    public static final Map<String, String> SERVICE_SETTINGS = Map.of("retriever.search.session-plans", "true");
+
+    /** {@link #SERVICE_SETTINGS} as environment variables (MicroProfile Config's mapping of property names). */
+    public static Map<String, String> serviceEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        SERVICE_SETTINGS.forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
+        return env;
     }
 
     public long pid() {

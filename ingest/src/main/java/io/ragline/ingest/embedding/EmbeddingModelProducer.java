@@ -19,9 +19,6 @@ public class EmbeddingModelProducer {
 
     private static final Logger LOG = Logger.getLogger(EmbeddingModelProducer.class);
 
-    /** What {@code chunks.embedding} holds ({@code vector(384)}). */
-    public static final int DIMENSION = 384;
-
     @Produces
     @Singleton
     EmbeddingModel embeddingModel(IngestConfig config) {
@@ -31,7 +28,7 @@ public class EmbeddingModelProducer {
                     embedding.url().get(),
                     embedding.apiKey(),
                     embedding.modelName(),
-                    DIMENSION,
+                    BgeOnnxEmbeddingModel.DIMENSION,
                     embedding.timeout(),
                     embedding.maxRetries(),
                     embedding.batchSize());

@@ -54,10 +54,11 @@ public interface RetrieverConfig {
 
         /**
          * Run the unfiltered search statements through functions the retriever creates for them, so the database plans
-         * each once per session rather than on every search (the services connect with {@code prepareThreshold=0});
-         * off, or where the database refuses {@code CREATE FUNCTION}, they are planned every time.
+         * each once per session rather than on every search. Only for a connection that plans every statement
+         * ({@code prepareThreshold=0}, which the embedded PGlite needs and the launcher turns this on for); on a
+         * PostgreSQL server the driver's server-side prepared statements already keep plans, so it is off by default.
          */
-        @WithDefault("true")
+        @WithDefault("false")
         boolean sessionPlans();
     }
 
@@ -114,20 +115,24 @@ public interface RetrieverConfig {
 
     interface Fusion {
 
-        /** {@code rrf}: reciprocal-rank fusion; {@code convex}: a weighted sum of min-max normalised scores. */
-        @WithDefault("rrf")
+        /**
+         * {@code convex}: a weighted sum of min-max normalised scores (0.7756 nDCG@10 on SciFact train);
+         * {@code rrf}: reciprocal-rank fusion, which lifts exact identifiers more and ranks SciFact worse
+         * (docs/BENCHMARKS.md).
+         */
+        @WithDefault("convex")
         String method();
 
         /** RRF's rank constant. */
         @WithDefault("60")
         int rrfK();
 
-        /** Weight of the vector ranking. */
-        @WithDefault("1.0")
+        /** Weight of the vector ranking (convex: of its normalised score; rrf: of its reciprocal rank). */
+        @WithDefault("0.75")
         double vectorWeight();
 
         /** Weight of the keyword ranking. */
-        @WithDefault("1.0")
+        @WithDefault("0.25")
         double keywordWeight();
     }
 

@@ -24,9 +24,6 @@ public class QueryEmbedder {
 
     private static final Logger LOG = Logger.getLogger(QueryEmbedder.class);
 
-    /** What {@code chunks.embedding} holds ({@code vector(384)}). */
-    private static final int DIMENSION = 384;
-
     @Inject
     RetrieverConfig config;
 
@@ -41,7 +38,7 @@ public class QueryEmbedder {
                     embedding.url().get(),
                     embedding.apiKey(),
                     embedding.modelName(),
-                    DIMENSION,
+                    BgeOnnxEmbeddingModel.DIMENSION,
                     embedding.timeout(),
                     0,
                     1);

@@ -24,10 +24,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Search statements whose plans the database keeps: each fixed-shape statement (no filter) runs through a PL/pgSQL
- * function that wraps it, and PL/pgSQL plans a function's query once per database session and reuses the plan. The
- * services connect with {@code prepareThreshold=0} (the embedded PGlite serves every connection from one session, where
- * the driver's named statements would collide), so without this each search's statements are parsed and planned anew:
- * about a millisecond each, a fifth of a hybrid search's time in the database.
+ * function that wraps it, and PL/pgSQL plans a function's query once per database session and reuses the plan. Only
+ * on with {@code retriever.search.session-plans}, which the launcher sets for the embedded PGlite: there the services
+ * connect with {@code prepareThreshold=0} (PGlite serves every connection from one session, where the driver's named
+ * statements would collide), so each search's statements would otherwise be parsed and planned anew, about a
+ * millisecond each. On a PostgreSQL server the driver's server-side prepared statements keep the plans; off, every
+ * statement runs as it is.
  *
  * <p>A function is named by a hash of the statement, its parameter types and result columns, so two versions of the
  * retriever never share one, and is created the first time it is needed ({@code CREATE FUNCTION}; another instance

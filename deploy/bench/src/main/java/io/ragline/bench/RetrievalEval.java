@@ -1,4 +1,4 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,8 @@ import io.ragline.eval.Dataset;
 import io.ragline.eval.RunEvaluation;
 import io.ragline.eval.RunEvaluation.Measure;
 import io.ragline.eval.RunEvaluation.Metric;
+import io.ragline.platform.Platform;
+import io.ragline.platform.Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,7 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
+import io.ragline.platform.Platform;
+import io.ragline.platform.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

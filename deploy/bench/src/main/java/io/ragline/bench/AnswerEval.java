@@ -1,9 +1,11 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ragline.eval.AnswerMetrics;
 import io.ragline.eval.Dataset;
+import io.ragline.platform.Platform;
+import io.ragline.platform.Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,9 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ragline.platform.Platform;
+import io.ragline.platform.Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

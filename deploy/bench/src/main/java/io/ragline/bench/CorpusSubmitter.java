@@ -1,4 +1,4 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.document.Document;
@@ -13,10 +13,10 @@ import dev.langchain4j.store.embedding.EmbeddingStoreIngestor;
 import dev.langchain4j.store.embedding.IngestionResult;
 import dev.langchain4j.store.embedding.pgvector.PgVectorEmbeddingStore;
 import io.ragline.eval.Dataset;
-import java.net.URI;
+import io.ragline.platform.Platform;
+import io.ragline.platform.Settings;
+import io.ragline.platform.testing.PrometheusText;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -185,25 +185,6 @@ final class IngestBenchmark {
     }
 
     private double counter(String service, String name) throws Exception {
-        return metric(http, service, name);
-    }
-
-    /**
-     * The sum of a service's Prometheus series whose line starts with {@code name} (a metric name, or a name with its
-     * labels, e.g. {@code ragline_ingest_documents_total{outcome="unchanged"}}); 0 when there is none.
-     */
-    static double metric(HttpClient http, String service, String name) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(service + "/q/metrics"))
-                        .header("accept", "text/plain")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.body()
-                .lines()
-                // the text format writes labels with a trailing comma ({outcome="indexed",}); OpenMetrics does not
-                .map(l -> l.replace(",}", "}"))
-                .filter(l -> l.startsWith(name))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.metric(http, service, name);
     }
 }

@@ -1,9 +1,11 @@
-package io.ragline.platform;
+package io.ragline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ragline.model.testing.ScriptedModelServer;
+import io.ragline.platform.Platform;
+import io.ragline.platform.Settings;
 import io.ragline.retriever.client.testing.StubRetriever;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,38 +1,29 @@
-package io.ragline.platform;
+package io.ragline.platform.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./ragline bench-research}: a 3×2 research job (3 sub-questions, 2 levels) on the packaged platform, its agents
- * talking to a scripted model server (answers at once, or after {@code --model-ms}) and searching six small documents
- * ingested first. Each job is asked through {@code POST /v1/research} and followed to its report; prints the median
- * time from request to report and the per-step overhead (that time less the model's scripted time, over the job's
- * Kafka steps), from the job's own step records.
+ * A scripted research scenario on a running platform: six small documents to ingest and the model that plans,
+ * extracts, writes and reviews a report over them ({@link #answer}, for a {@link ScriptedModelServer}). Shared by the
+ * platform's integration tests and {@code ./ragline bench-research}.
  */
-final class ResearchBenchmark {
+public final class ResearchScenario {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The documents the scripted research runs over: id, title, text. */
-    static final String[][] DOCS = {
+    public static final String[][] DOCS = {
         {
             "kafka-consumers",
             "Kafka consumers",
@@ -55,24 +46,22 @@ final class ResearchBenchmark {
         }
     };
 
-    static final List<String> LEVEL_ONE = List.of(
+    public static final List<String> LEVEL_ONE = List.of(
             "How do Kafka consumers share partitions?",
             "How are Kafka offsets committed?",
             "How does PostgreSQL vacuum reclaim space?");
-    static final List<String> LEVEL_TWO = List.of(
+    public static final List<String> LEVEL_TWO = List.of(
             "How do PostgreSQL transactions see data?",
             "How do HNSW indexes speed up vector search?",
             "How does ragline connect its services?");
     /** Model calls of one 3×2 job: plan, follow-ups, 6 × (queries, notes), write, review. */
-    static final int MODEL_CALLS = 1 + 1 + 6 * 2 + 1 + 1;
+    public static final int MODEL_CALLS = 1 + 1 + 6 * 2 + 1 + 1;
 
     private static final Pattern NOTE = Pattern.compile("^- (.*) \\(sources ([0-9, ]+)\\)$", Pattern.MULTILINE);
     private static final Pattern PASSAGE = Pattern.compile("<passage n=\"1\">(.*?)</passage>", Pattern.DOTALL);
 
-    private ResearchBenchmark() {}
-
     /** The scripted research model: plans the questions above, quotes passage 1 as the note, cites every note. */
-    static Reply answer(ScriptedModelServer.Request r) {
+    public static Reply answer(ScriptedModelServer.Request r) {
         String system = r.system();
         String user = r.user();
         if (system.startsWith("You plan a research report")) {
@@ -119,7 +108,7 @@ final class ResearchBenchmark {
     }
 
     /** Posts each document and waits until all are indexed. */
-    static void ingest(HttpClient http, String gateway) throws Exception {
+    public static void ingest(HttpClient http, String gateway) throws Exception {
         for (String[] d : DOCS) {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(gateway + "/v1/documents"))
@@ -154,97 +143,5 @@ final class ResearchBenchmark {
         }
     }
 
-    static int run(Settings base, String[] args, PrintStream out) throws Exception {
-        int jobs = 5;
-        int modelMillis = 0;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--jobs" -> jobs = Integer.parseInt(args[++i]);
-                case "--model-ms" -> modelMillis = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: ./ragline bench-research [--jobs 5] [--model-ms 0]");
-                    return 2;
-                }
-            }
-        }
-        Duration delay = Duration.ofMillis(modelMillis);
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (ScriptedModelServer model =
-                ScriptedModelServer.start(r -> answer(r).delayed(delay))) {
-            Settings settings = base.withDataDir(base.home().resolve("var/bench-research"));
-            try (Platform platform = new Platform(settings)
-                    .withEnv("agents", "AGENTS_MODEL_BASE_URL", model.baseUrl())
-                    .withEnv("gateway", "GATEWAY_RESEARCH_MAX_TIME", "2M")
-                    .start(line -> {})) {
-                String gateway = platform.url("gateway");
-                ingest(http, gateway);
-                List<Long> totals = new ArrayList<>();
-                List<Long> overheads = new ArrayList<>();
-                int steps = 0;
-                for (int j = 0; j <= jobs; j++) {
-                    long t0 = System.nanoTime();
-                    String id = start(http, gateway);
-                    JsonNode done = ResearchCommand.follow(
-                            http, gateway, id, null, new PrintStream(PrintStream.nullOutputStream()));
-                    long micros = (System.nanoTime() - t0) / 1000;
-                    if (done == null || !done.path("status").asText().equals("completed")) {
-                        throw new IllegalStateException("job " + id + " ended " + done);
-                    }
-                    steps = messages(platform.jdbcUrl(), id);
-                    if (j == 0) {
-                        continue; // warm-up
-                    }
-                    totals.add(micros);
-                    // the scripted model's own time is on the critical path once per sequential call
-                    long critical = (long) criticalModelCalls() * modelMillis * 1000;
-                    overheads.add((micros - critical) / steps);
-                }
-                Collections.sort(totals);
-                Collections.sort(overheads);
-                out.printf(
-                        "3x2 research job, %d jobs, model answers after %d ms: request → report p50 %.1f ms (min %.1f,"
-                                + " max %.1f); %d Kafka steps per job; per-step overhead p50 %.1f ms%n",
-                        jobs,
-                        modelMillis,
-                        totals.get(totals.size() / 2) / 1000.0,
-                        totals.get(0) / 1000.0,
-                        totals.get(totals.size() - 1) / 1000.0,
-                        steps,
-                        overheads.get(overheads.size() / 2) / 1000.0);
-            }
-        }
-        return 0;
-    }
-
-    /** Model calls one after another on a job's critical path: plan, 2 per level (researchers run side by side), follow-ups, write, review. */
-    static int criticalModelCalls() {
-        return 1 + 2 + 1 + 2 + 1 + 1;
-    }
-
-    private static String start(HttpClient http, String gateway) throws Exception {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(gateway + "/v1/research"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"question\":\"How does ragline's stack work?\"," + "\"breadth\":3,\"depth\":2}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("research refused: " + r.body());
-        }
-        return JSON.readTree(r.body()).path("id").asText();
-    }
-
-    /** Kafka messages one job took: its request and its steps. */
-    static int messages(String jdbcUrl, String id) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM research_steps WHERE job_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) + 1;
-            }
-        }
-    }
+    private ResearchScenario() {}
 }
