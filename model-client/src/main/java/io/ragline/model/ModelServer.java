@@ -18,21 +18,26 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
-import java.time.Clock;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
  * The OpenAI-compatible model server, through LangChain4j's OpenAI chat models (under Quarkus, quarkus-langchain4j
  * supplies their HTTP client). One instance per service, shared by all its requests: every call is bounded by the
- * configured timeout, retried with exponential backoff and jitter on 429, 5xx, timeouts and connection failures, and
- * guarded by a circuit breaker. With no server configured, every call fails fast with a
- * {@link ModelUnavailableException} and callers answer in their model-free mode.
+ * configured timeout and goes through one SmallRye Fault Tolerance guard, which retries 429, 5xx, timeouts and
+ * connection failures with exponential backoff and jitter, and opens a circuit after {@code breakerFailures} failed
+ * calls in a row so that a server that is down does not cost every request a full timeout. A request the server
+ * refused (4xx other than 429) is neither retried nor counted against the server. With no server configured, every
+ * call fails fast with a {@link ModelUnavailableException} and callers answer in their model-free mode.
  */
 public final class ModelServer {
 
@@ -41,15 +46,12 @@ public final class ModelServer {
     private final ModelSettings settings;
     private final ChatModel chat;
     private final StreamingChatModel streaming;
-    private final CircuitBreaker breaker;
+    private final Guard guard;
+    private volatile CircuitBreakerState circuit = CircuitBreakerState.CLOSED;
 
     public ModelServer(ModelSettings settings) {
-        this(settings, Clock.systemUTC());
-    }
-
-    ModelServer(ModelSettings settings, Clock clock) {
         this.settings = settings;
-        this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpenFor(), clock);
+        this.guard = guard(settings, state -> circuit = state);
         if (settings.baseUrl().isPresent()) {
             String baseUrl = settings.baseUrl().get();
             String key = settings.apiKey().orElse("none");
@@ -58,7 +60,7 @@ public final class ModelServer {
                     .apiKey(key)
                     .modelName(settings.defaultModel())
                     .timeout(settings.timeout())
-                    .maxRetries(0) // retried here, with the circuit breaker in the loop
+                    .maxRetries(0) // retried by the guard, whose circuit breaker sees every attempt
                     .maxTokens(settings.maxTokens())
                     .temperature(settings.temperature())
                     .build();
@@ -83,7 +85,68 @@ public final class ModelServer {
 
     /** Whether calls go out now: configured and the circuit not open. */
     public boolean available() {
-        return configured() && breaker.state() != CircuitBreaker.State.OPEN;
+        return configured() && circuit != CircuitBreakerState.OPEN;
+    }
+
+    /**
+     * The guard of every call: retry (outermost) around a circuit breaker. The breaker opens when all of the last
+     * {@code breakerFailures} calls failed, stays open for {@code breakerOpenFor}, then lets one trial call through.
+     * Neither retries a refused request ({@link Refused}) nor a stream that broke off after its first token
+     * ({@link BrokeOff}: its listener already has part of the answer); the breaker counts the second, not the first.
+     */
+    private static Guard guard(ModelSettings settings, Consumer<CircuitBreakerState> onStateChange) {
+        long backoff = Math.max(1, settings.initialBackoff().toMillis());
+        return Guard.create()
+                .withRetry()
+                .maxRetries(settings.maxRetries())
+                .delay(backoff, ChronoUnit.MILLIS)
+                .jitter(backoff / 4, ChronoUnit.MILLIS)
+                // every attempt is bounded by the timeout already; this only has to exceed their sum
+                .maxDuration(
+                        (settings.maxRetries() + 1) * (settings.timeout().toMillis() + (backoff << 6)),
+                        ChronoUnit.MILLIS)
+                .abortOn(List.of(Refused.class, BrokeOff.class, CircuitBreakerOpenException.class))
+                .withExponentialBackoff()
+                .factor(2)
+                .maxDelay(backoff << 6, ChronoUnit.MILLIS)
+                .done()
+                .done()
+                .withCircuitBreaker()
+                .requestVolumeThreshold(settings.breakerFailures())
+                .failureRatio(1.0)
+                .successThreshold(1)
+                .delay(settings.breakerOpenFor().toMillis(), ChronoUnit.MILLIS)
+                .skipOn(Refused.class)
+                .onStateChange(onStateChange)
+                .done()
+                .build();
+    }
+
+    /** The server answered and refused the request (a 4xx but 429): the caller's problem, not the server's. */
+    private static final class Refused extends RuntimeException {
+        Refused(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** A stream failed after its first token: not retried (the listener has part of the answer), counted. */
+    private static final class BrokeOff extends RuntimeException {
+        final Outcome outcome;
+
+        BrokeOff(Outcome outcome) {
+            super(outcome.error.getMessage(), outcome.error, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    /** A stream failed before its first token: retried, counted. */
+    private static final class FailedEarly extends RuntimeException {
+        final Outcome outcome;
+
+        FailedEarly(Outcome outcome) {
+            super(outcome.error.getMessage(), outcome.error, false, false);
+            this.outcome = outcome;
+        }
     }
 
     public String modelFor(Task task) {
@@ -109,29 +172,26 @@ public final class ModelServer {
             request.responseFormat(ResponseFormat.JSON);
         }
         ChatRequest built = request.build();
-        RuntimeException last = null;
-        for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
-            if (attempt > 0) {
-                sleep(backoff(attempt));
-            }
-            if (!breaker.tryAcquire()) {
-                throw new ModelUnavailableException("model server circuit open after repeated failures", last);
-            }
-            try {
-                ChatResponse response = chat.chat(built);
-                breaker.onSuccess();
-                return completion(response, task, response.aiMessage().text());
-            } catch (RuntimeException e) {
-                last = e;
-                if (!retriable(e)) {
-                    breaker.onSuccess(); // the server answered; the request was wrong
-                    throw new ModelUnavailableException("model server refused the request: " + reason(e), e);
-                }
-                breaker.onFailure();
-            }
+        ChatResponse response;
+        try {
+            response = guard.get(
+                    () -> {
+                        try {
+                            return chat.chat(built);
+                        } catch (RuntimeException e) {
+                            throw retriable(e) ? e : new Refused(e);
+                        }
+                    },
+                    ChatResponse.class);
+        } catch (Refused e) {
+            throw new ModelUnavailableException("model server refused the request: " + reason(e.getCause()), e);
+        } catch (CircuitBreakerOpenException e) {
+            throw new ModelUnavailableException("model server circuit open after repeated failures", e);
+        } catch (RuntimeException e) {
+            throw new ModelUnavailableException(
+                    "model server failed after " + (settings.maxRetries() + 1) + " attempts: " + reason(e), e);
         }
-        throw new ModelUnavailableException(
-                "model server failed after " + (settings.maxRetries() + 1) + " attempts: " + reason(last), last);
+        return completion(response, task, response.aiMessage().text());
     }
 
     /**
@@ -149,49 +209,38 @@ public final class ModelServer {
                 .messages(messages)
                 .modelName(settings.modelFor(task))
                 .build();
-        RuntimeException last = null;
-        for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
-            if (attempt > 0) {
-                sleep(backoff(attempt));
-            }
-            if (!breaker.tryAcquire()) {
-                listener.onError(
-                        new ModelUnavailableException("model server circuit open after repeated failures", last),
-                        false);
-                return;
-            }
-            Outcome outcome = streamOnce(task, request, listener);
-            if (outcome.error == null) {
-                breaker.onSuccess();
-                return;
-            }
-            last = outcome.error;
-            if (outcome.cancelled) {
-                breaker.onSuccess();
-                return;
-            }
-            if (!retriable(outcome.error)) {
-                breaker.onSuccess();
-                listener.onError(
-                        new ModelUnavailableException(
-                                "model server refused the request: " + reason(outcome.error), outcome.error),
-                        outcome.tokensSent);
-                return;
-            }
-            breaker.onFailure();
-            if (outcome.tokensSent) {
-                listener.onError(
-                        new ModelUnavailableException(
-                                "model server stream broke off: " + reason(outcome.error), outcome.error),
-                        true);
-                return;
-            }
+        try {
+            guard.get(
+                    () -> {
+                        Outcome outcome = streamOnce(task, request, listener);
+                        if (outcome.error == null || outcome.cancelled) {
+                            return outcome;
+                        }
+                        if (!retriable(outcome.error)) {
+                            throw new Refused(outcome.error);
+                        }
+                        throw outcome.tokensSent ? new BrokeOff(outcome) : new FailedEarly(outcome);
+                    },
+                    Outcome.class);
+        } catch (Refused e) {
+            // tokens are never sent before the server refuses
+            listener.onError(
+                    new ModelUnavailableException("model server refused the request: " + reason(e.getCause()), e),
+                    false);
+        } catch (BrokeOff e) {
+            listener.onError(
+                    new ModelUnavailableException("model server stream broke off: " + reason(e.getCause()), e), true);
+        } catch (CircuitBreakerOpenException e) {
+            listener.onError(
+                    new ModelUnavailableException("model server circuit open after repeated failures", e), false);
+        } catch (FailedEarly e) {
+            listener.onError(
+                    new ModelUnavailableException(
+                            "model server failed after " + (settings.maxRetries() + 1) + " attempts: "
+                                    + reason(e.getCause()),
+                            e.getCause()),
+                    false);
         }
-        listener.onError(
-                new ModelUnavailableException(
-                        "model server failed after " + (settings.maxRetries() + 1) + " attempts: " + reason(last),
-                        last),
-                false);
     }
 
     private record Outcome(RuntimeException error, boolean tokensSent, boolean cancelled) {}
@@ -309,20 +358,6 @@ public final class ModelServer {
                 || e instanceof InvalidRequestException
                 || e instanceof ModelNotFoundException
                 || e instanceof ContentFilteredException);
-    }
-
-    private Duration backoff(int attempt) {
-        long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 6);
-        return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base / 4 + 1));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelUnavailableException("interrupted", e);
-        }
     }
 
     private static String reason(Throwable e) {

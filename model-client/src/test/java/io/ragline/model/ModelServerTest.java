@@ -35,6 +35,10 @@ class ModelServerTest {
     }
 
     private ModelServer client(Duration timeout, int retries, int breakerFailures) {
+        return client(timeout, retries, breakerFailures, Duration.ofMinutes(5));
+    }
+
+    private ModelServer client(Duration timeout, int retries, int breakerFailures, Duration openFor) {
         return new ModelServer(new ModelSettings(
                 Optional.of(stub.baseUrl()),
                 Optional.of("secret"),
@@ -46,7 +50,7 @@ class ModelServerTest {
                 256,
                 0.0,
                 breakerFailures,
-                Duration.ofMinutes(5)));
+                openFor));
     }
 
     @Test
@@ -146,6 +150,52 @@ class ModelServerTest {
         }
         assertThat(models.available()).isFalse();
         assertThatThrownBy(() -> models.complete(Task.CHAT, MESSAGES, false)).hasMessageContaining("circuit open");
+        assertThat(stub.requests()).hasSize(2);
+    }
+
+    @Test
+    void anOpenCircuitLetsOneTrialCallThroughAfterItsDelayAndClosesOnSuccess() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        stub = ScriptedModelServer.start(
+                r -> calls.incrementAndGet() <= 2 ? Reply.error(500, "boom") : Reply.text("back"));
+        ModelServer models = client(Duration.ofSeconds(5), 0, 2, Duration.ofMillis(300));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> models.complete(Task.CHAT, MESSAGES, false))
+                    .isInstanceOf(ModelUnavailableException.class);
+        }
+        assertThat(models.available()).isFalse();
+
+        Thread.sleep(400);
+
+        assertThat(models.complete(Task.CHAT, MESSAGES, false).text()).isEqualTo("back");
+        assertThat(models.available()).isTrue();
+        assertThat(stub.requests()).hasSize(3);
+    }
+
+    @Test
+    void refusedRequestsDoNotOpenTheCircuit() {
+        stub = ScriptedModelServer.start(r -> Reply.error(400, "bad request"));
+        ModelServer models = client(Duration.ofSeconds(5), 0, 2);
+
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> models.complete(Task.CHAT, MESSAGES, false))
+                    .hasMessageContaining("refused");
+        }
+        assertThat(models.available()).isTrue();
+        assertThat(stub.requests()).hasSize(4);
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstTokenIsRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        stub = ScriptedModelServer.start(
+                r -> calls.incrementAndGet() == 1 ? Reply.error(503, "loading model") : Reply.text("fine now"));
+        List<String> tokens = new CopyOnWriteArrayList<>();
+        AtomicReference<Completion> done = new AtomicReference<>();
+
+        client(Duration.ofSeconds(5), 1, 5).stream(Task.CHAT, MESSAGES, new Collect(tokens, done, null));
+
+        assertThat(done.get().text()).isEqualTo("fine now");
         assertThat(stub.requests()).hasSize(2);
     }
 

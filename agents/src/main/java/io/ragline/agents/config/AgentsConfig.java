@@ -1,9 +1,9 @@
 package io.ragline.agents.config;
 
+import io.ragline.model.ModelConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /** Everything the agents service can be told, under {@code agents.*}. */
@@ -11,7 +11,7 @@ import java.util.Optional;
 public interface AgentsConfig {
 
     /** The self-hosted, OpenAI-compatible model server (vLLM, TGI, Ollama, llama.cpp server). */
-    Model model();
+    ModelConfig model();
 
     /** The GitHub REST API the review agent reads pull requests from and posts reviews to. */
     GitHub github();
@@ -51,40 +51,6 @@ public interface AgentsConfig {
         /** A step started this long ago and still unfinished is published again. */
         @WithDefault("10M")
         Duration stepTimeout();
-    }
-
-    interface Model {
-
-        /** OpenAI API root, e.g. {@code http://gpu-box:8000/v1}; absent: no model, deterministic checks only. */
-        Optional<String> baseUrl();
-
-        Optional<String> apiKey();
-
-        /** Model name for tasks without their own. */
-        @WithDefault("default")
-        String name();
-
-        /** Model name per task ({@code review}, {@code research}): a fine-tuned model or a LoRA adapter by name. */
-        Map<String, String> tasks();
-
-        /** Bound on one call and on the wait for each streamed token. */
-        @WithDefault("120S")
-        Duration timeout();
-
-        @WithDefault("2")
-        int maxRetries();
-
-        @WithDefault("500MS")
-        Duration initialBackoff();
-
-        @WithDefault("2048")
-        int maxTokens();
-
-        @WithDefault("5")
-        int breakerFailures();
-
-        @WithDefault("30S")
-        Duration breakerOpenFor();
     }
 
     interface GitHub {

@@ -21,9 +21,17 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
+import io.ragline.contracts.InvalidEventException;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.eclipse.microprofile.faulttolerance.ExecutionContext;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.FallbackHandler;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +64,6 @@ public class ResearchAgent {
     static final String COMPLETED_TOPIC = "research.completed";
 
     private static final Logger LOG = Logger.getLogger(ResearchAgent.class);
-    private static final int ATTEMPTS = 3;
 
     @Inject
     ResearchStore store;
@@ -127,33 +134,57 @@ public class ResearchAgent {
         }
     }
 
+    /**
+     * Runs one step; a failure is retried twice (SmallRye Fault Tolerance: 1 s, then 2 s, with jitter), then
+     * {@link StepFailed} marks the step failed, the job goes on without it (the report names it) and the record goes to
+     * the dead-letter topic with the reason. A record that is not a valid event, or names no step of a known job, goes
+     * there at once.
+     */
     @Incoming(STEPS)
     @Blocking(ordered = false)
+    @Retry(
+            maxRetries = 2,
+            delay = 1,
+            delayUnit = ChronoUnit.SECONDS,
+            jitter = 250,
+            abortOn = {InvalidEventException.class, IllegalArgumentException.class})
+    @ExponentialBackoff
+    @Fallback(value = StepFailed.class, skipOn = {InvalidEventException.class, IllegalArgumentException.class})
     public void onStep(String json) {
         ResearchStep message = EventJson.fromJson(json, ResearchStep.class);
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                step(message);
-                return;
-            } catch (IllegalArgumentException e) {
-                throw e; // not a step of a known job: to the dead-letter topic
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.warnf(
-                        "research %s step %s failed (attempt %d of %d): %s",
-                        message.jobId(), message.stepId(), attempt, ATTEMPTS, e.getMessage());
-                sleep(Duration.ofSeconds(attempt));
-            }
-        }
-        // the job goes on without the step, which the report names; the record goes to the dead-letter topic
         try {
-            store.complete(message.jobId(), message.stepId(), "failed", null, 0, last.getMessage());
+            step(message);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warnf("research %s step %s failed: %s", message.jobId(), message.stepId(), e.getMessage());
+            throw e;
+        }
+    }
+
+    /** After a step's last attempt: it is marked failed and its job advanced; the failure goes on to the dead-letter topic. */
+    @Dependent
+    static class StepFailed implements FallbackHandler<Void> {
+
+        @Inject
+        ResearchAgent agent;
+
+        @Override
+        public Void handle(ExecutionContext context) {
+            Throwable failure = context.getFailure();
+            agent.stepFailed(EventJson.fromJson((String) context.getParameters()[0], ResearchStep.class), failure);
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        }
+    }
+
+    /** Marks a step that failed its last attempt, and lets its job go on without it. */
+    void stepFailed(ResearchStep message, Throwable failure) {
+        try {
+            store.complete(message.jobId(), message.stepId(), "failed", null, 0, failure.getMessage());
             store.job(message.jobId()).ifPresent(this::advance);
         } catch (RuntimeException e) {
             LOG.warnf("research %s step %s not marked failed: %s", message.jobId(), message.stepId(), e.getMessage());
         }
-        throw last;
     }
 
     private void step(ResearchStep message) {
@@ -666,14 +697,6 @@ public class ResearchAgent {
             }
         } catch (RuntimeException | java.sql.SQLException e) {
             LOG.debugf("research sweep skipped: %s", e.getMessage());
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

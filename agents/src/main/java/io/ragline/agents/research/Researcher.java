@@ -1,5 +1,7 @@
 package io.ragline.agents.research;
 
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,9 +32,9 @@ final class Researcher {
     /** What a search needs: the retriever, the tenant, the job's filters, passages per query. */
     record Search(RetrieverClient retriever, String tenant, JsonNode filters, int passagesPerQuery) {
 
-        List<RetrieverClient.Hit> run(String query) {
+        List<SearchResponse.Hit> run(String query) {
             return retriever.search(
-                    tenant, new RetrieverClient.Search(query, passagesPerQuery, "hybrid", filters, false));
+                    tenant, SearchRequest.of(query, passagesPerQuery).withFilters(filters));
         }
     }
 
@@ -51,7 +53,7 @@ final class Researcher {
         Set<String> all = new LinkedHashSet<>();
         all.add(subQuestion);
         rewritten.stream().limit(queries).forEach(all::add);
-        List<RetrieverClient.Hit> passages = retrieve(search, all);
+        List<SearchResponse.Hit> passages = retrieve(search, all);
         ObjectNode result = result(all, passages);
         ArrayNode notes = result.putArray("notes");
         if (!passages.isEmpty()) {
@@ -88,7 +90,7 @@ final class Researcher {
 
     /** Researches without a model: the best sentence of each of the best passages, quoted. */
     static ObjectNode extractive(Search search, String subQuestion) {
-        List<RetrieverClient.Hit> passages = retrieve(search, Set.of(subQuestion));
+        List<SearchResponse.Hit> passages = retrieve(search, Set.of(subQuestion));
         ObjectNode result = result(Set.of(subQuestion), passages);
         ArrayNode notes = result.putArray("notes");
         for (int i = 0; i < passages.size() && i < NOTES_WITHOUT_MODEL; i++) {
@@ -100,17 +102,17 @@ final class Researcher {
         return result;
     }
 
-    private static List<RetrieverClient.Hit> retrieve(Search search, Set<String> queries) {
-        Map<String, RetrieverClient.Hit> merged = new LinkedHashMap<>();
+    private static List<SearchResponse.Hit> retrieve(Search search, Set<String> queries) {
+        Map<String, SearchResponse.Hit> merged = new LinkedHashMap<>();
         for (String q : queries) {
-            for (RetrieverClient.Hit h : search.run(q)) {
+            for (SearchResponse.Hit h : search.run(q)) {
                 merged.putIfAbsent(h.chunkId(), h);
             }
         }
         return new ArrayList<>(merged.values());
     }
 
-    private static ObjectNode result(Set<String> queries, List<RetrieverClient.Hit> passages) {
+    private static ObjectNode result(Set<String> queries, List<SearchResponse.Hit> passages) {
         ObjectNode result = ResearchStore.JSON.createObjectNode();
         queries.forEach(result.putArray("queries")::add);
         ArrayNode p = result.putArray("passages");

@@ -5,15 +5,24 @@ import io.ragline.contracts.EventJson;
 import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.contracts.review.ReviewRequested;
 import io.ragline.model.ModelServer;
-import io.ragline.model.ModelSettings;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import io.ragline.contracts.InvalidEventException;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.faulttolerance.ExecutionContext;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.FallbackHandler;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -32,7 +41,9 @@ public class ReviewConsumer {
     public static final String IN = "reviews-requested";
     public static final String OUT = "reviews-completed";
     private static final Logger LOG = Logger.getLogger(ReviewConsumer.class);
-    private static final int ATTEMPTS = 3;
+
+    /** When each request's first attempt began, until it is reviewed or given up (the failed outcome's duration). */
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
 
     @Inject
     ReviewService reviews;
@@ -41,31 +52,50 @@ public class ReviewConsumer {
     @Channel(OUT)
     MutinyEmitter<ReviewCompleted> completed;
 
+    /**
+     * Reviews one request; a failure is retried twice (SmallRye Fault Tolerance: 2 s, then 4 s, with jitter), then
+     * {@link GiveUp} publishes the failed outcome and the record goes to the dead-letter topic with the last failure's
+     * reason. A record that is not a valid event goes there at once.
+     */
     @Incoming(IN)
     @Blocking
+    @Retry(maxRetries = 2, delay = 2, delayUnit = ChronoUnit.SECONDS, jitter = 500, abortOn = InvalidEventException.class)
+    @ExponentialBackoff
+    @Fallback(value = GiveUp.class, skipOn = InvalidEventException.class)
     public void onRequest(String json) {
         ReviewRequested request = EventJson.fromJson(json, ReviewRequested.class);
-        long started = System.nanoTime();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                publish(reviews.review(request));
-                return;
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.warnf(
-                        "review of %s#%d at %s failed (attempt %d of %d): %s",
-                        request.repository(),
-                        request.pullNumber(),
-                        request.headSha(),
-                        attempt,
-                        ATTEMPTS,
-                        e.getMessage());
-                sleep(Duration.ofSeconds(2L * attempt));
-            }
+        started.putIfAbsent(request.eventId(), System.nanoTime());
+        try {
+            publish(reviews.review(request));
+            started.remove(request.eventId());
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "review of %s#%d at %s failed: %s",
+                    request.repository(), request.pullNumber(), request.headSha(), e.getMessage());
+            throw e;
         }
-        publish(ReviewService.withoutReview(request, ReviewCompleted.Outcome.FAILED, started));
-        throw last; // to the dead-letter topic, with the reason
+    }
+
+    /** After the last attempt: the failed outcome is published and the failure rethrown, for the dead-letter topic. */
+    @Dependent
+    static class GiveUp implements FallbackHandler<Void> {
+
+        @Inject
+        ReviewConsumer consumer;
+
+        @Override
+        public Void handle(ExecutionContext context) {
+            consumer.gaveUp(EventJson.fromJson((String) context.getParameters()[0], ReviewRequested.class));
+            Throwable failure = context.getFailure();
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        }
+    }
+
+    /** Publishes the failed outcome of a request whose last attempt failed. */
+    void gaveUp(ReviewRequested request) {
+        Long t0 = started.remove(request.eventId());
+        publish(ReviewService.withoutReview(
+                request, ReviewCompleted.Outcome.FAILED, t0 == null ? System.nanoTime() : t0));
     }
 
     private void publish(ReviewCompleted event) {
@@ -78,30 +108,10 @@ public class ReviewConsumer {
                 .atMost(Duration.ofSeconds(10));
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** The model server for reviews and research. */
     @Produces
     @Singleton
     static ModelServer modelServer(AgentsConfig config) {
-        AgentsConfig.Model m = config.model();
-        return new ModelServer(new ModelSettings(
-                m.baseUrl(),
-                m.apiKey(),
-                m.name(),
-                m.tasks(),
-                m.timeout(),
-                m.maxRetries(),
-                m.initialBackoff(),
-                m.maxTokens(),
-                0.1,
-                m.breakerFailures(),
-                m.breakerOpenFor()));
+        return new ModelServer(config.model().settings());
     }
 }

@@ -1,5 +1,6 @@
 package io.ragline.agents.review;
 
+import io.ragline.retriever.api.SearchRequest;
 import io.ragline.agents.config.AgentsConfig;
 import io.ragline.agents.review.diff.DiffBudget;
 import io.ragline.agents.review.diff.FileDiff;
@@ -191,7 +192,7 @@ public class ReviewService {
             return retriever
                     .search(
                             tenant,
-                            RetrieverClient.Search.of(
+                            SearchRequest.of(
                                     query.toString(), config.review().relatedPassages()))
                     .stream()
                     .map(h -> (h.title() == null ? h.documentId() : h.title()) + ":\n" + h.text())

@@ -116,6 +116,30 @@ class ReviewIT {
     }
 
     @Test
+    void aReviewThatKeepsFailingIsTriedThreeTimesReportedFailedAndDeadLettered() throws Exception {
+        String sha = "f1" + UUID.randomUUID().toString().replace("-", "");
+        String repo = pullRequest(sha, null);
+        ReviewStubs.github.stubFor(post(urlPathEqualTo("/repos/" + repo + "/pulls/7/reviews"))
+                .willReturn(aResponse().withStatus(422).withBody("{\"message\":\"Validation Failed\"}")));
+        ReviewStubs.model.script(r -> Reply.text("{\"findings\":[]}"));
+        ReviewRequested r = ReviewRequested.of(
+                "default", UUID.randomUUID().toString(), repo, 7, sha, "base000", "synchronize", null, null);
+        String bootstrap = TestInfrastructure.kafka().bootstrapServers();
+
+        Topic.send(bootstrap, "reviews.requested", r.partitionKey(), EventJson.toJson(r));
+
+        var completed = Topic.await(
+                bootstrap, "reviews.completed", rec -> rec.value().contains(r.eventId()), Duration.ofSeconds(60));
+        assertThat(EventJson.fromJson(completed.value(), ReviewCompleted.class).outcome())
+                .isEqualTo(ReviewCompleted.Outcome.FAILED);
+        var dead = Topic.await(
+                bootstrap, "reviews.dlq", rec -> rec.value().contains(r.eventId()), Duration.ofSeconds(30));
+        assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value()))
+                .contains("422");
+        assertThat(posts(repo)).hasSize(3);
+    }
+
+    @Test
     void aPullRequestGetsOneReviewWithInlineCommentsOnDiffLinesOnly() throws Exception {
         String sha = "a1" + UUID.randomUUID().toString().replace("-", "");
         String repo = pullRequest(sha, null);

@@ -1,5 +1,7 @@
 package io.ragline.gateway.chat;
 
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import dev.langchain4j.data.message.ChatMessage;
 import io.ragline.contracts.TokenUsage;
 import io.ragline.contracts.answer.AnswerProduced;
@@ -247,10 +249,10 @@ public class ChatService {
 
     private List<Passage> retrieve(String tenant, String query, ChatRequest request) {
         int topK = request.topK() == null ? config.chat().topK() : request.topK();
-        List<RetrieverClient.Hit> hits;
+        List<SearchResponse.Hit> hits;
         try {
             hits = retriever.search(
-                    tenant, new RetrieverClient.Search(query, topK, "hybrid", request.filters(), false));
+                    tenant, SearchRequest.of(query, topK).withFilters(request.filters()));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, e.getMessage());
         } catch (RetrieverUnavailableException e) {
@@ -258,7 +260,7 @@ public class ChatService {
         }
         List<Passage> passages = new ArrayList<>();
         int budget = config.chat().contextTokens();
-        for (RetrieverClient.Hit hit : hits) {
+        for (SearchResponse.Hit hit : hits) {
             if (hit.vectorScore() < config.chat().minEvidence()) {
                 continue;
             }

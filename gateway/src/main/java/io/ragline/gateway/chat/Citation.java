@@ -1,5 +1,6 @@
 package io.ragline.gateway.chat;
 
+import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
 
 /**
@@ -20,7 +21,7 @@ public record Citation(
 
     static final int SNIPPET_CHARS = 400;
 
-    static Citation of(int n, RetrieverClient.Hit hit) {
+    static Citation of(int n, SearchResponse.Hit hit) {
         String text = hit.text() == null ? "" : hit.text().strip();
         String snippet = text.length() <= SNIPPET_CHARS
                 ? text

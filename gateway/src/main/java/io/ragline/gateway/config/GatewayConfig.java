@@ -1,5 +1,6 @@
 package io.ragline.gateway.config;
 
+import io.ragline.model.ModelConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -89,7 +90,7 @@ public interface GatewayConfig {
     Retriever retriever();
 
     /** The OpenAI-compatible model server (vLLM, TGI, Ollama, llama.cpp server). */
-    Model model();
+    ModelConfig model();
 
     /** Chat answers. */
     Chat chat();
@@ -143,54 +144,6 @@ public interface GatewayConfig {
 
         @WithDefault("5S")
         Duration timeout();
-    }
-
-    interface Model {
-
-        /**
-         * The server's OpenAI API root, for example {@code http://gpu-1:8000/v1} (vLLM) or
-         * {@code http://127.0.0.1:11434/v1} (Ollama). Unset: no model; answers are extractive and say so.
-         */
-        Optional<String> baseUrl();
-
-        /** Bearer token, if the server wants one. */
-        Optional<String> apiKey();
-
-        /** Model name for every task without its own. */
-        @WithDefault("default")
-        String name();
-
-        /**
-         * Model name per task ({@code chat}, {@code query-rewrite}, {@code explain}, {@code judge}, {@code review},
-         * {@code research}): a fine-tuned model or a LoRA adapter vLLM serves by name.
-         */
-        Map<String, String> tasks();
-
-        /** Bound on one call, and on the wait for each streamed token. */
-        @WithDefault("60S")
-        Duration timeout();
-
-        /** Retries on 429, 5xx, timeouts and connection failures, with exponential backoff. */
-        @WithDefault("2")
-        int maxRetries();
-
-        @WithDefault("250MS")
-        Duration initialBackoff();
-
-        /** Most tokens one answer may have. */
-        @WithDefault("1024")
-        int maxTokens();
-
-        @WithDefault("0.1")
-        double temperature();
-
-        /** Consecutive failures that open the circuit breaker. */
-        @WithDefault("5")
-        int breakerFailures();
-
-        /** How long an open circuit answers extractively before trying the server again. */
-        @WithDefault("30S")
-        Duration breakerOpenFor();
     }
 
     interface Chat {

@@ -1,5 +1,7 @@
 package io.ragline.gateway.explain;
 
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.ChatMessage;
@@ -272,7 +274,7 @@ public class CodeExplainer {
         String query = code.length() > 1000 ? code.substring(0, 1000) : code;
         try {
             List<Related> out = new ArrayList<>();
-            for (RetrieverClient.Hit h : retriever.search(tenant, RetrieverClient.Search.of(query, 6))) {
+            for (SearchResponse.Hit h : retriever.search(tenant, SearchRequest.of(query, 6))) {
                 if (h.documentId().equals(excludeDocument) || out.size() >= 5) {
                     continue;
                 }

@@ -2,7 +2,6 @@ package io.ragline.gateway.model;
 
 import io.ragline.gateway.config.GatewayConfig;
 import io.ragline.model.ModelServer;
-import io.ragline.model.ModelSettings;
 import io.ragline.retriever.client.RetrieverClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -15,19 +14,7 @@ public class Clients {
     @Produces
     @Singleton
     ModelServer modelServer(GatewayConfig config) {
-        GatewayConfig.Model m = config.model();
-        return new ModelServer(new ModelSettings(
-                m.baseUrl(),
-                m.apiKey(),
-                m.name(),
-                m.tasks(),
-                m.timeout(),
-                m.maxRetries(),
-                m.initialBackoff(),
-                m.maxTokens(),
-                m.temperature(),
-                m.breakerFailures(),
-                m.breakerOpenFor()));
+        return new ModelServer(config.model().settings());
     }
 
     @Produces

@@ -1,8 +1,8 @@
 package io.ragline.gateway.chat;
 
+import io.ragline.retriever.api.SearchResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ragline.retriever.client.RetrieverClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ class ExtractiveAnswererTest {
     private static Passage passage(int n, String text, double similarity) {
         return new Passage(
                 n,
-                new RetrieverClient.Hit(
+                new SearchResponse.Hit(
                         n,
                         similarity,
                         "c" + n,
@@ -19,11 +19,14 @@ class ExtractiveAnswererTest {
                         "T" + n,
                         "api",
                         null,
+                        0,
                         text,
                         null,
                         0,
                         text.length(),
+                        n,
                         similarity,
+                        0,
                         0));
     }
 

@@ -1,5 +1,6 @@
 package io.ragline.judge.config;
 
+import io.ragline.model.ModelConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,29 +12,7 @@ public interface JudgeConfig {
     Online online();
 
     /** The model server for the LLM metrics (RAGAS, review findings); unset: model-free scores only. */
-    Model model();
-
-    interface Model {
-
-        java.util.Optional<String> baseUrl();
-
-        java.util.Optional<String> apiKey();
-
-        @WithDefault("default")
-        String name();
-
-        /** Model name per task ({@code judge}). */
-        java.util.Map<String, String> tasks();
-
-        @WithDefault("120S")
-        java.time.Duration timeout();
-
-        @WithDefault("2")
-        int maxRetries();
-
-        @WithDefault("1024")
-        int maxTokens();
-    }
+    ModelConfig model();
 
     /** Nightly quality runs. */
     Evals evals();

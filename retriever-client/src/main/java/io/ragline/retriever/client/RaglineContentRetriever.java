@@ -6,6 +6,8 @@ import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.ContentMetadata;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.query.Query;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +21,12 @@ public final class RaglineContentRetriever implements ContentRetriever {
 
     private final RetrieverClient client;
     private final String tenant;
-    private final RetrieverClient.Search template;
+    private final SearchRequest template;
 
     /**
      * @param template topK, mode, filters and MMR for every query (its query text is ignored)
      */
-    public RaglineContentRetriever(RetrieverClient client, String tenant, RetrieverClient.Search template) {
+    public RaglineContentRetriever(RetrieverClient client, String tenant, SearchRequest template) {
         this.client = client;
         this.tenant = tenant;
         this.template = template;
@@ -32,14 +34,12 @@ public final class RaglineContentRetriever implements ContentRetriever {
 
     @Override
     public List<Content> retrieve(Query query) {
-        RetrieverClient.Search search = new RetrieverClient.Search(
-                query.text(), template.topK(), template.mode(), template.filters(), template.mmr());
-        return client.search(tenant, search).stream()
+        return client.search(tenant, template.withQuery(query.text())).stream()
                 .map(RaglineContentRetriever::content)
                 .toList();
     }
 
-    static Content content(RetrieverClient.Hit hit) {
+    static Content content(SearchResponse.Hit hit) {
         Metadata metadata = new Metadata()
                 .put("chunk_id", hit.chunkId())
                 .put("document_id", hit.documentId())

@@ -1,66 +1,53 @@
 package io.ragline.retriever.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ragline.retriever.api.SearchApi;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
+import io.smallrye.faulttolerance.api.Guard;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * Calls the retriever's {@code POST /v1/search} for one tenant. Bounded by a request timeout; a connection failure or
- * a 5xx is retried once; anything else, or a second failure, is a {@link RetrieverUnavailableException} with the
- * reason, so the caller decides how to degrade (the gateway answers that search is unavailable, never with a fake
- * "no documents" answer). A 4xx is a {@link IllegalArgumentException} carrying the retriever's reason.
+ * Calls the retriever's {@code POST /v1/search} for one tenant, with the request and response records the retriever
+ * itself reads and writes. Bounded by a request timeout; a connection failure or a 5xx is retried once (a SmallRye Fault
+ * Tolerance guard); a timeout is not (the caller's own deadline matters more). Anything but a 200 or a refusal, or a
+ * second failure, is a {@link RetrieverUnavailableException} with the reason, so the caller decides how to degrade
+ * (the gateway answers that search is unavailable, never with a fake "no documents" answer). A 4xx is an
+ * {@link IllegalArgumentException} carrying the retriever's reason.
+ *
+ * <p>Plain {@code java.net.http} rather than a Quarkus REST Client: the gateway and the agents build it from their own
+ * settings (optional URLs, per-use timeouts) and its unit tests run without a Quarkus application.
  */
 public final class RetrieverClient {
 
-    /**
-     * One ranked chunk, with what a citation needs; {@code vectorScore} is the cosine similarity between the query and
-     * the chunk (an absolute measure of evidence, unlike the fused {@code score}), {@code keywordScore} its BM25.
-     */
-    public record Hit(
-            int rank,
-            double score,
-            String chunkId,
-            String documentId,
-            String title,
-            String source,
-            JsonNode metadata,
-            String text,
-            String headingPath,
-            int startOffset,
-            int endOffset,
-            double vectorScore,
-            double keywordScore) {}
-
-    /** What to search: {@code mode} is vector, keyword or hybrid; {@code filters} as the retriever takes them. */
-    public record Search(String query, int topK, String mode, JsonNode filters, boolean mmr) {
-        public Search {
-            Objects.requireNonNull(query, "query");
-        }
-
-        public static Search of(String query, int topK) {
-            return new Search(query, topK, "hybrid", null, false);
-        }
-    }
-
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private static final Guard RETRY_ONCE = Guard.create()
+            .withRetry()
+            .maxRetries(1)
+            .delay(100, ChronoUnit.MILLIS)
+            .jitter(50, ChronoUnit.MILLIS)
+            .retryOn(List.of(Unreachable.class, ServerError.class))
+            .done()
+            .build();
 
     private final URI endpoint;
     private final Duration timeout;
     private final HttpClient http;
 
     public RetrieverClient(String baseUrl, Duration timeout) {
-        this.endpoint = URI.create(baseUrl.replaceAll("/+$", "") + "/v1/search");
+        this.endpoint = URI.create(baseUrl.replaceAll("/+$", "") + SearchApi.PATH);
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -68,69 +55,77 @@ public final class RetrieverClient {
                 .build();
     }
 
-    public List<Hit> search(String tenant, Search search) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("query", search.query())
-                .put("topK", search.topK())
-                .put("mode", search.mode() == null ? "hybrid" : search.mode());
-        if (search.filters() != null && !search.filters().isNull()) {
-            body.set("filters", search.filters());
-        }
-        if (search.mmr()) {
-            body.put("mmr", true);
-        }
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(timeout)
-                .header("content-type", "application/json")
-                .header("Ragline-Tenant", tenant)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
-        RetrieverUnavailableException last = null;
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status == 200) {
-                    return hits(JSON.readTree(response.body()));
-                }
-                if (status >= 400 && status < 500) {
-                    throw new IllegalArgumentException("search refused (" + status + "): "
-                            + JSON.readTree(response.body()).path("detail").asText(response.body()));
-                }
-                last = new RetrieverUnavailableException("retriever answered " + status, null);
-            } catch (java.net.http.HttpTimeoutException e) {
-                // a slow retriever is not retried: the caller's own deadline matters more
-                throw new RetrieverUnavailableException("retriever did not answer within " + timeout, e);
-            } catch (IOException e) {
-                last = new RetrieverUnavailableException("retriever unreachable: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetrieverUnavailableException("interrupted", e);
-            }
-        }
-        throw last;
+    /** The retriever's ranked chunks for {@code request} in {@code tenant}'s index. */
+    public List<SearchResponse.Hit> search(String tenant, SearchRequest request) {
+        return response(tenant, request).hits();
     }
 
-    private static List<Hit> hits(JsonNode response) {
-        List<Hit> hits = new ArrayList<>();
-        for (JsonNode h : response.path("hits")) {
-            hits.add(new Hit(
-                    h.path("rank").asInt(),
-                    h.path("score").asDouble(),
-                    h.path("chunkId").asText(),
-                    h.path("documentId").asText(),
-                    h.path("title").isNull() ? null : h.path("title").asText(null),
-                    h.path("source").isNull() ? null : h.path("source").asText(null),
-                    h.path("metadata"),
-                    h.path("text").asText(),
-                    h.path("headingPath").isNull()
-                            ? null
-                            : h.path("headingPath").asText(null),
-                    h.path("startOffset").asInt(),
-                    h.path("endOffset").asInt(),
-                    h.path("vectorScore").asDouble(),
-                    h.path("keywordScore").asDouble()));
+    /** The retriever's whole answer, with its timings and whether part of the search was degraded. */
+    public SearchResponse response(String tenant, SearchRequest request) {
+        HttpRequest call = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("content-type", "application/json")
+                .header(SearchApi.TENANT_HEADER, tenant)
+                .POST(HttpRequest.BodyPublishers.ofString(json(request)))
+                .build();
+        try {
+            return RETRY_ONCE.get(() -> send(call), SearchResponse.class);
+        } catch (Unreachable e) {
+            throw new RetrieverUnavailableException("retriever unreachable: " + e.getCause().getMessage(), e.getCause());
+        } catch (ServerError e) {
+            throw new RetrieverUnavailableException("retriever answered " + e.status, null);
         }
-        return hits;
+    }
+
+    private SearchResponse send(HttpRequest call) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(call, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new RetrieverUnavailableException("retriever did not answer within " + timeout, e);
+        } catch (IOException e) {
+            throw new Unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetrieverUnavailableException("interrupted", e);
+        }
+        int status = response.statusCode();
+        try {
+            if (status == 200) {
+                return JSON.readValue(response.body(), SearchResponse.class);
+            }
+            if (status >= 400 && status < 500) {
+                throw new IllegalArgumentException("search refused (" + status + "): "
+                        + JSON.readTree(response.body()).path("detail").asText(response.body()));
+            }
+        } catch (IOException e) {
+            throw new RetrieverUnavailableException("retriever answered what is not JSON: " + e.getMessage(), e);
+        }
+        throw new ServerError(status);
+    }
+
+    private static String json(SearchRequest request) {
+        try {
+            return JSON.writeValueAsString(request);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A connection that failed: retried. */
+    private static final class Unreachable extends RuntimeException {
+        Unreachable(IOException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** A 5xx: retried. */
+    private static final class ServerError extends RuntimeException {
+        final int status;
+
+        ServerError(int status) {
+            super("status " + status, null, false, false);
+            this.status = status;
+        }
     }
 }

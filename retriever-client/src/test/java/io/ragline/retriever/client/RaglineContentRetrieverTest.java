@@ -1,5 +1,6 @@
 package io.ragline.retriever.client;
 
+import io.ragline.retriever.api.SearchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -72,7 +73,7 @@ class RaglineContentRetrieverTest {
     void hitsBecomeContentsWithCitationMetadataAndScore() throws IOException {
         RetrieverClient client = new RetrieverClient(serve(), Duration.ofSeconds(2));
         RaglineContentRetriever retriever =
-                new RaglineContentRetriever(client, "acme", new RetrieverClient.Search("", 5, "hybrid", null, true));
+                new RaglineContentRetriever(client, "acme", SearchRequest.of("", 5).withMmr(true));
 
         List<Content> contents = retriever.retrieve(Query.from("how early to book trains?"));
 
@@ -97,7 +98,7 @@ class RaglineContentRetrieverTest {
     void aServerErrorIsRetriedOnce() throws IOException {
         RetrieverClient client = new RetrieverClient(serve(503), Duration.ofSeconds(2));
 
-        assertThat(client.search("t", RetrieverClient.Search.of("q", 3))).hasSize(1);
+        assertThat(client.search("t", SearchRequest.of("q", 3))).hasSize(1);
         assertThat(bodies).hasSize(2);
     }
 
@@ -105,7 +106,7 @@ class RaglineContentRetrieverTest {
     void twoServerErrorsMakeTheRetrieverUnavailable() throws IOException {
         RetrieverClient client = new RetrieverClient(serve(500, 502), Duration.ofSeconds(2));
 
-        assertThatThrownBy(() -> client.search("t", RetrieverClient.Search.of("q", 3)))
+        assertThatThrownBy(() -> client.search("t", SearchRequest.of("q", 3)))
                 .isInstanceOf(RetrieverUnavailableException.class)
                 .hasMessageContaining("502");
     }
@@ -114,7 +115,7 @@ class RaglineContentRetrieverTest {
     void aRefusalCarriesTheRetrieversReasonAndIsNotRetried() throws IOException {
         RetrieverClient client = new RetrieverClient(serve(400), Duration.ofSeconds(2));
 
-        assertThatThrownBy(() -> client.search("t", RetrieverClient.Search.of("q", 1000)))
+        assertThatThrownBy(() -> client.search("t", SearchRequest.of("q", 1000)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("topK must be between 1 and 100");
         assertThat(bodies).hasSize(1);
@@ -136,7 +137,7 @@ class RaglineContentRetrieverTest {
                 new RetrieverClient("http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofMillis(300));
 
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> client.search("t", RetrieverClient.Search.of("q", 3)))
+        assertThatThrownBy(() -> client.search("t", SearchRequest.of("q", 3)))
                 .isInstanceOf(RetrieverUnavailableException.class)
                 .hasMessageContaining("did not answer within");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1400));
@@ -145,7 +146,7 @@ class RaglineContentRetrieverTest {
     @Test
     void anUnreachableRetrieverIsNamed() {
         RetrieverClient client = new RetrieverClient("http://127.0.0.1:9", Duration.ofSeconds(1));
-        assertThatThrownBy(() -> client.search("t", RetrieverClient.Search.of("q", 3)))
+        assertThatThrownBy(() -> client.search("t", SearchRequest.of("q", 3)))
                 .isInstanceOf(RetrieverUnavailableException.class)
                 .hasMessageContaining("unreachable");
     }

@@ -1,5 +1,9 @@
 package io.ragline.retriever.search;
 
+import io.ragline.retriever.api.SearchApi;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
+
 import io.ragline.retriever.config.RetrieverConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -15,11 +19,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** {@code POST /v1/search}: hybrid, vector or keyword search over one tenant's chunks. */
-@Path("/v1/search")
+@Path(SearchApi.PATH)
 public class SearchResource {
 
     /** Header carrying the tenant the gateway authenticated; the retriever is an internal service. */
-    public static final String TENANT_HEADER = "Ragline-Tenant";
+    public static final String TENANT_HEADER = SearchApi.TENANT_HEADER;
 
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 

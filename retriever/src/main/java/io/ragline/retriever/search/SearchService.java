@@ -1,5 +1,8 @@
 package io.ragline.retriever.search;
 
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +14,7 @@ import io.ragline.retriever.embedding.QueryEmbedder;
 import io.ragline.retriever.rerank.Reranker;
 import io.ragline.retriever.search.Fusion.Fused;
 import io.ragline.retriever.search.Fusion.Scored;
-import io.ragline.retriever.search.SearchRequest.Mode;
+import io.ragline.retriever.api.SearchRequest.Mode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.Guard;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * The GitHub REST calls a review needs, for one API root (github.com or GitHub Enterprise). Every call is bounded by a
  * timeout; 5xx answers and connection failures are retried with backoff; a rate limit (403 or 429 with
- * {@code x-ratelimit-remaining: 0} or {@code retry-after}) is waited out up to a bound, then retried.
+ * {@code x-ratelimit-remaining: 0} or {@code retry-after}) is waited out up to a bound, then retried: one SmallRye
+ * Fault Tolerance guard per client.
  */
 public final class GitHubClient {
 
@@ -44,7 +49,7 @@ public final class GitHubClient {
     private final Function<String, String> authorization;
     private final Duration timeout;
     private final Duration maxRateLimitWait;
-    private final int maxRetries;
+    private final Guard guard;
     private final HttpClient http;
 
     /**
@@ -60,7 +65,7 @@ public final class GitHubClient {
         this.authorization = authorization;
         this.timeout = timeout;
         this.maxRateLimitWait = maxRateLimitWait;
-        this.maxRetries = maxRetries;
+        this.guard = guard(maxRetries, maxRateLimitWait);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -172,47 +177,113 @@ public final class GitHubClient {
     private HttpResponse<String> sendAllowing404(String repo, HttpRequest.Builder builder) {
         builder.header("Authorization", authorization.apply(repo));
         HttpRequest request = builder.build();
-        long waited = 0;
-        int attempt = 0;
-        while (true) {
-            HttpResponse<String> r;
-            try {
-                r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                if (attempt++ < maxRetries) {
-                    backoff(attempt);
-                    continue;
-                }
-                throw new GitHubException(0, "GitHub unreachable at " + apiUrl + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GitHubException(0, "interrupted");
+        AtomicLong waited = new AtomicLong();
+        try {
+            @SuppressWarnings("unchecked")
+            HttpResponse<String> r = guard.call(() -> sendOnce(request, waited), HttpResponse.class);
+            return r;
+        } catch (Unreachable e) {
+            throw new GitHubException(0, "GitHub unreachable at " + apiUrl + ": " + e.getMessage());
+        } catch (Retriable e) {
+            throw e.failure;
+        } catch (GitHubException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new GitHubException(0, e.getMessage());
+        }
+    }
+
+    /**
+     * One call: the answer if it is a success or a 404, else the failure, as an exception the guard retries (5xx,
+     * connection failures, a rate limit within {@code maxRateLimitWait} in all) or not.
+     */
+    private HttpResponse<String> sendOnce(HttpRequest request, AtomicLong waited) {
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitHubException(0, "interrupted");
+        }
+        int status = r.statusCode();
+        if (status < 300 || status == 404) {
+            return r;
+        }
+        GitHubException failure = new GitHubException(
+                status,
+                "GitHub answered " + status + " for " + request.method() + " " + request.uri().getPath() + ": "
+                        + message(r.body()));
+        Optional<Duration> wait = rateLimitWait(r);
+        if (wait.isPresent()) {
+            if (waited.get() + wait.get().toMillis() > maxRateLimitWait.toMillis()) {
+                throw new GitHubException(
+                        status,
+                        "GitHub rate limit: reset in " + wait.get().toSeconds() + " s, beyond the "
+                                + maxRateLimitWait.toSeconds() + " s this review may wait");
             }
-            int status = r.statusCode();
-            if (status < 300 || status == 404) {
-                return r;
+            LOG.infof("GitHub rate limit reached; waiting %d ms", wait.get().toMillis());
+            waited.addAndGet(wait.get().toMillis());
+            throw new Retriable(failure, wait.get().toMillis());
+        }
+        if (status >= 500) {
+            throw new Retriable(failure, -1);
+        }
+        throw failure;
+    }
+
+    /**
+     * Retries 5xx answers and connection failures with exponential backoff and jitter (from 200 ms), and a rate limit
+     * after the wait GitHub asks for; nothing else. (SmallRye Fault Tolerance's custom backoff: the wait is read from the
+     * failure.)
+     */
+    private static Guard guard(int maxRetries, Duration maxRateLimitWait) {
+        return Guard.create()
+                .withRetry()
+                .maxRetries(maxRetries)
+                .delay(0, ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .maxDuration(maxRateLimitWait.toMillis() + 120_000, ChronoUnit.MILLIS)
+                .retryOn(List.of(Unreachable.class, Retriable.class))
+                .withCustomBackoff()
+                .strategy(Backoff::new)
+                .done()
+                .done()
+                .build();
+    }
+
+    /** The delay before retry n: a rate limit's own wait, or 200 ms doubled per retry plus up to half of it. */
+    private static final class Backoff implements CustomBackoffStrategy {
+        private int retry;
+
+        @Override
+        public long nextDelayInMillis(Throwable failure) {
+            retry++;
+            if (failure instanceof Retriable r && r.waitMillis >= 0) {
+                return r.waitMillis;
             }
-            Optional<Duration> wait = rateLimitWait(r);
-            if (wait.isPresent()) {
-                if (waited + wait.get().toMillis() > maxRateLimitWait.toMillis()) {
-                    throw new GitHubException(
-                            status,
-                            "GitHub rate limit: reset in " + wait.get().toSeconds() + " s, beyond the "
-                                    + maxRateLimitWait.toSeconds() + " s this review may wait");
-                }
-                LOG.infof("GitHub rate limit reached; waiting %d ms", wait.get().toMillis());
-                sleep(wait.get());
-                waited += wait.get().toMillis();
-                continue;
-            }
-            if (status >= 500 && attempt++ < maxRetries) {
-                backoff(attempt);
-                continue;
-            }
-            throw new GitHubException(
-                    status,
-                    "GitHub answered " + status + " for " + request.method() + " "
-                            + request.uri().getPath() + ": " + message(r.body()));
+            long base = 200L << Math.min(retry - 1, 5);
+            return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        }
+    }
+
+    /** A connection that failed: retried. */
+    private static final class Unreachable extends RuntimeException {
+        Unreachable(IOException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** A 5xx or a rate limit ({@code waitMillis} ≥ 0): retried; {@code failure} is what the caller gets at the end. */
+    private static final class Retriable extends RuntimeException {
+        final GitHubException failure;
+        final long waitMillis;
+
+        Retriable(GitHubException failure, long waitMillis) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+            this.waitMillis = waitMillis;
         }
     }
 
@@ -252,20 +323,6 @@ public final class GitHubClient {
             return JSON.readTree(r.body());
         } catch (IOException e) {
             throw new GitHubException(r.statusCode(), "GitHub answered something that is not JSON: " + e.getMessage());
-        }
-    }
-
-    private static void backoff(int attempt) {
-        long base = 200L << Math.min(attempt - 1, 5);
-        sleep(Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException(0, "interrupted");
         }
     }
 }

@@ -1,13 +1,16 @@
-package io.ragline.retriever.search;
+package io.ragline.retriever.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * Ranked chunks with what a citation needs (document, title, text, character offsets, heading path) and where each
+ * The retriever's answer to {@code POST /v1/search}, as it writes it and its clients read it: ranked chunks with what a
+ * citation needs (document, title, text, character offsets, heading path) and where each
  * came from (its vector and keyword ranks and scores; rank 0: not in that ranking). {@code degraded} is null, or says
  * why part of the search could not run (a hybrid search whose query could not be embedded answers from BM25 alone).
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SearchResponse(
         String query,
         String mode,
@@ -17,6 +20,11 @@ public record SearchResponse(
         String degraded,
         Timings timings) {
 
+    /**
+     * One ranked chunk. {@code vectorScore} is the cosine similarity between the query and the chunk (an absolute
+     * measure of evidence, unlike the fused {@code score}), {@code keywordScore} its BM25.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Hit(
             int rank,
             double score,
@@ -36,5 +44,6 @@ public record SearchResponse(
             double keywordScore) {}
 
     /** Milliseconds spent in each step. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Timings(double embedMs, double vectorMs, double keywordMs, double rerankMs, double totalMs) {}
 }
