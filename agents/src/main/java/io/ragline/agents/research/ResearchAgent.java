@@ -6,6 +6,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.ragline.agents.config.AgentsConfig;
 import io.ragline.contracts.EventJson;
+import io.ragline.contracts.InvalidEventException;
 import io.ragline.contracts.TokenUsage;
 import io.ragline.contracts.outbox.EventOutbox;
 import io.ragline.contracts.research.ResearchCompleted;
@@ -16,6 +17,7 @@ import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
 import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -24,17 +26,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
-import io.ragline.contracts.InvalidEventException;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.faulttolerance.ExecutionContext;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.FallbackHandler;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -149,7 +149,9 @@ public class ResearchAgent {
             jitter = 250,
             abortOn = {InvalidEventException.class, IllegalArgumentException.class})
     @ExponentialBackoff
-    @Fallback(value = StepFailed.class, skipOn = {InvalidEventException.class, IllegalArgumentException.class})
+    @Fallback(
+            value = StepFailed.class,
+            skipOn = {InvalidEventException.class, IllegalArgumentException.class})
     public void onStep(String json) {
         ResearchStep message = EventJson.fromJson(json, ResearchStep.class);
         try {

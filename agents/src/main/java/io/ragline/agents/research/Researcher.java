@@ -1,7 +1,5 @@
 package io.ragline.agents.research;
 
-import io.ragline.retriever.api.SearchRequest;
-import io.ragline.retriever.api.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +7,8 @@ import io.ragline.model.JsonCalls;
 import io.ragline.model.ModelServer;
 import io.ragline.model.Prompts;
 import io.ragline.model.Task;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,10 +2,12 @@ package io.ragline.agents.review;
 
 import io.ragline.agents.config.AgentsConfig;
 import io.ragline.contracts.EventJson;
+import io.ragline.contracts.InvalidEventException;
 import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.contracts.review.ReviewRequested;
 import io.ragline.model.ModelServer;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,8 +15,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import io.ragline.contracts.InvalidEventException;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -59,7 +59,12 @@ public class ReviewConsumer {
      */
     @Incoming(IN)
     @Blocking
-    @Retry(maxRetries = 2, delay = 2, delayUnit = ChronoUnit.SECONDS, jitter = 500, abortOn = InvalidEventException.class)
+    @Retry(
+            maxRetries = 2,
+            delay = 2,
+            delayUnit = ChronoUnit.SECONDS,
+            jitter = 500,
+            abortOn = InvalidEventException.class)
     @ExponentialBackoff
     @Fallback(value = GiveUp.class, skipOn = InvalidEventException.class)
     public void onRequest(String json) {

@@ -1,6 +1,5 @@
 package io.ragline.agents.review;
 
-import io.ragline.retriever.api.SearchRequest;
 import io.ragline.agents.config.AgentsConfig;
 import io.ragline.agents.review.diff.DiffBudget;
 import io.ragline.agents.review.diff.FileDiff;
@@ -11,6 +10,7 @@ import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.contracts.review.ReviewRequested;
 import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
+import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -192,8 +192,7 @@ public class ReviewService {
             return retriever
                     .search(
                             tenant,
-                            SearchRequest.of(
-                                    query.toString(), config.review().relatedPassages()))
+                            SearchRequest.of(query.toString(), config.review().relatedPassages()))
                     .stream()
                     .map(h -> (h.title() == null ? h.documentId() : h.title()) + ":\n" + h.text())
                     .toList();

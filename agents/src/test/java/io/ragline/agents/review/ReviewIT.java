@@ -132,8 +132,8 @@ class ReviewIT {
                 bootstrap, "reviews.completed", rec -> rec.value().contains(r.eventId()), Duration.ofSeconds(60));
         assertThat(EventJson.fromJson(completed.value(), ReviewCompleted.class).outcome())
                 .isEqualTo(ReviewCompleted.Outcome.FAILED);
-        var dead = Topic.await(
-                bootstrap, "reviews.dlq", rec -> rec.value().contains(r.eventId()), Duration.ofSeconds(30));
+        var dead =
+                Topic.await(bootstrap, "reviews.dlq", rec -> rec.value().contains(r.eventId()), Duration.ofSeconds(30));
         assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value()))
                 .contains("422");
         assertThat(posts(repo)).hasSize(3);

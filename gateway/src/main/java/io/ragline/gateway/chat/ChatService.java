@@ -1,7 +1,5 @@
 package io.ragline.gateway.chat;
 
-import io.ragline.retriever.api.SearchRequest;
-import io.ragline.retriever.api.SearchResponse;
 import dev.langchain4j.data.message.ChatMessage;
 import io.ragline.contracts.TokenUsage;
 import io.ragline.contracts.answer.AnswerProduced;
@@ -12,6 +10,8 @@ import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
 import io.ragline.model.StreamListener;
 import io.ragline.model.Task;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -251,8 +251,7 @@ public class ChatService {
         int topK = request.topK() == null ? config.chat().topK() : request.topK();
         List<SearchResponse.Hit> hits;
         try {
-            hits = retriever.search(
-                    tenant, SearchRequest.of(query, topK).withFilters(request.filters()));
+            hits = retriever.search(tenant, SearchRequest.of(query, topK).withFilters(request.filters()));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, e.getMessage());
         } catch (RetrieverUnavailableException e) {

@@ -1,7 +1,6 @@
 package io.ragline.gateway.chat;
 
 import io.ragline.retriever.api.SearchResponse;
-import io.ragline.retriever.client.RetrieverClient;
 
 /**
  * Source {@code [n]} of an answer, resolved to the chunk it came from: enough to show the passage and to open the

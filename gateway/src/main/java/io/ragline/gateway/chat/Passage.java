@@ -1,7 +1,6 @@
 package io.ragline.gateway.chat;
 
 import io.ragline.retriever.api.SearchResponse;
-import io.ragline.retriever.client.RetrieverClient;
 
 /** A retrieved chunk as numbered source {@code [n]} of one answer. */
 record Passage(int n, SearchResponse.Hit hit) {

@@ -1,7 +1,5 @@
 package io.ragline.gateway.explain;
 
-import io.ragline.retriever.api.SearchRequest;
-import io.ragline.retriever.api.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.ChatMessage;
@@ -14,6 +12,8 @@ import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
 import io.ragline.model.Prompts;
 import io.ragline.model.Task;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package io.ragline.gateway.chat;
 
-import io.ragline.retriever.api.SearchResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ragline.retriever.api.SearchResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -71,7 +71,8 @@ public final class RetrieverClient {
         try {
             return RETRY_ONCE.get(() -> send(call), SearchResponse.class);
         } catch (Unreachable e) {
-            throw new RetrieverUnavailableException("retriever unreachable: " + e.getCause().getMessage(), e.getCause());
+            throw new RetrieverUnavailableException(
+                    "retriever unreachable: " + e.getCause().getMessage(), e.getCause());
         } catch (ServerError e) {
             throw new RetrieverUnavailableException("retriever answered " + e.status, null);
         }

@@ -1,6 +1,5 @@
 package io.ragline.retriever.client;
 
-import io.ragline.retriever.api.SearchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.ContentMetadata;
 import dev.langchain4j.rag.query.Query;
+import io.ragline.retriever.api.SearchRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +72,8 @@ class RaglineContentRetrieverTest {
     @Test
     void hitsBecomeContentsWithCitationMetadataAndScore() throws IOException {
         RetrieverClient client = new RetrieverClient(serve(), Duration.ofSeconds(2));
-        RaglineContentRetriever retriever =
-                new RaglineContentRetriever(client, "acme", SearchRequest.of("", 5).withMmr(true));
+        RaglineContentRetriever retriever = new RaglineContentRetriever(
+                client, "acme", SearchRequest.of("", 5).withMmr(true));
 
         List<Content> contents = retriever.retrieve(Query.from("how early to book trains?"));
 

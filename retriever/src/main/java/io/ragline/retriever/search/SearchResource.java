@@ -3,7 +3,6 @@ package io.ragline.retriever.search;
 import io.ragline.retriever.api.SearchApi;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
-
 import io.ragline.retriever.config.RetrieverConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;

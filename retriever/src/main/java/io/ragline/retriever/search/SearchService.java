@@ -1,20 +1,19 @@
 package io.ragline.retriever.search;
 
-import io.ragline.retriever.api.SearchRequest;
-import io.ragline.retriever.api.SearchResponse;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.ragline.model.EmbeddingServer;
+import io.ragline.retriever.api.SearchRequest;
+import io.ragline.retriever.api.SearchRequest.Mode;
+import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.config.RetrieverConfig;
 import io.ragline.retriever.embedding.QueryEmbedder;
 import io.ragline.retriever.rerank.Reranker;
 import io.ragline.retriever.search.Fusion.Fused;
 import io.ragline.retriever.search.Fusion.Scored;
-import io.ragline.retriever.api.SearchRequest.Mode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

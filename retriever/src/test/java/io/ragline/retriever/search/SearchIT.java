@@ -1,8 +1,5 @@
 package io.ragline.retriever.search;
 
-import io.ragline.retriever.api.SearchRequest;
-import io.ragline.retriever.api.SearchResponse;
-
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.Guard;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,15 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
-import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
-import io.smallrye.faulttolerance.api.Guard;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -213,8 +213,8 @@ public final class GitHubClient {
         }
         GitHubException failure = new GitHubException(
                 status,
-                "GitHub answered " + status + " for " + request.method() + " " + request.uri().getPath() + ": "
-                        + message(r.body()));
+                "GitHub answered " + status + " for " + request.method() + " "
+                        + request.uri().getPath() + ": " + message(r.body()));
         Optional<Duration> wait = rateLimitWait(r);
         if (wait.isPresent()) {
             if (waited.get() + wait.get().toMillis() > maxRateLimitWait.toMillis()) {

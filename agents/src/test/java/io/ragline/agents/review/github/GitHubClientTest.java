@@ -30,8 +30,8 @@ class GitHubClientTest {
             paths.add(exchange.getRequestURI().getPath());
             int n = calls.getAndIncrement();
             int status = n < statuses.length ? statuses[n] : 200;
-            byte[] body = (status == 200 ? PR : "{\"message\":\"status " + status + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    (status == 200 ? PR : "{\"message\":\"status " + status + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -83,8 +83,8 @@ class GitHubClientTest {
 
     @Test
     void anUnreachableServerIsNamed() {
-        GitHubClient github = new GitHubClient("http://127.0.0.1:9", repo -> "token t", Duration.ofSeconds(1),
-                Duration.ofSeconds(5), 1);
+        GitHubClient github = new GitHubClient(
+                "http://127.0.0.1:9", repo -> "token t", Duration.ofSeconds(1), Duration.ofSeconds(5), 1);
 
         assertThatThrownBy(() -> github.pullRequest("acme/svc", 7))
                 .isInstanceOf(GitHubException.class)
