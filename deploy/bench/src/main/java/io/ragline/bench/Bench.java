@@ -1,5 +1,6 @@
 package io.ragline.bench;
 
+import io.ragline.platform.CommandFailure;
 import io.ragline.platform.Settings;
 import io.ragline.runtime.Home;
 
@@ -24,19 +25,24 @@ public final class Bench {
             System.exit(2);
             return;
         }
-        int status = switch (command) {
-            case "bench-ingest" -> IngestBenchmark.run(settings, args);
-            case "eval" -> RetrievalEval.run(settings, args);
-            case "bench-search" -> SearchBenchmark.run(settings, args);
-            case "bench-chat" -> ChatBenchmark.run(settings, args);
-            case "bench-webhook" -> WebhookBenchmark.run(settings, args);
-            case "bench-research" -> ResearchBenchmark.run(settings, args, System.out);
-            case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
-            default -> {
-                System.err.println("ragline: unknown command '" + command + "' (see ./ragline help)");
-                yield 2;
-            }
-        };
+        int status;
+        try {
+            status = switch (command) {
+                case "bench-ingest" -> IngestBenchmark.run(settings, args);
+                case "eval" -> RetrievalEval.run(settings, args);
+                case "bench-search" -> SearchBenchmark.run(settings, args);
+                case "bench-chat" -> ChatBenchmark.run(settings, args);
+                case "bench-webhook" -> WebhookBenchmark.run(settings, args);
+                case "bench-research" -> ResearchBenchmark.run(settings, args, System.out);
+                case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
+                default -> {
+                    System.err.println("ragline: unknown command '" + command + "' (see ./ragline help)");
+                    yield 2;
+                }
+            };
+        } catch (Exception e) {
+            status = CommandFailure.report(e);
+        }
         System.exit(status);
     }
 }

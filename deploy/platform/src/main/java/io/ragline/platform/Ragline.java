@@ -40,21 +40,26 @@ public final class Ragline {
             System.exit(2);
             return;
         }
-        int status = switch (command) {
-            case "up" -> up(settings);
-            case "migrate" -> migrate(settings);
-            case "ingest" -> ingest(settings, args);
-            case "topics" -> topics(settings);
-            case "keys" -> KeysCommand.run(settings, args);
-            case "judge" -> JudgeCommand.run(settings, args);
-            case "research" -> ResearchCommand.run(settings, args, System.out);
-            case "help", "-h", "--help" -> help();
-            default -> {
-                System.err.println("ragline: unknown command '" + command + "'");
-                help();
-                yield 2;
-            }
-        };
+        int status;
+        try {
+            status = switch (command) {
+                case "up" -> up(settings);
+                case "migrate" -> migrate(settings);
+                case "ingest" -> ingest(settings, args);
+                case "topics" -> topics(settings);
+                case "keys" -> KeysCommand.run(settings, args);
+                case "judge" -> JudgeCommand.run(settings, args);
+                case "research" -> ResearchCommand.run(settings, args, System.out);
+                case "help", "-h", "--help" -> help();
+                default -> {
+                    System.err.println("ragline: unknown command '" + command + "'");
+                    help();
+                    yield 2;
+                }
+            };
+        } catch (Exception e) {
+            status = CommandFailure.report(e);
+        }
         System.exit(status);
     }
 
