@@ -131,21 +131,15 @@ public final class ModelServer {
 
     /** A stream failed after its first token: not retried (the listener has part of the answer), counted. */
     private static final class BrokeOff extends RuntimeException {
-        final Outcome outcome;
-
         BrokeOff(Outcome outcome) {
             super(outcome.error.getMessage(), outcome.error, false, false);
-            this.outcome = outcome;
         }
     }
 
     /** A stream failed before its first token: retried, counted. */
     private static final class FailedEarly extends RuntimeException {
-        final Outcome outcome;
-
         FailedEarly(Outcome outcome) {
             super(outcome.error.getMessage(), outcome.error, false, false);
-            this.outcome = outcome;
         }
     }
 

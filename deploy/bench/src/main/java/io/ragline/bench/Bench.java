@@ -1,8 +1,6 @@
 package io.ragline.bench;
 
-import io.ragline.platform.CommandFailure;
-import io.ragline.platform.Settings;
-import io.ragline.runtime.Home;
+import io.ragline.platform.Commands;
 
 /**
  * The measuring commands of {@code ./ragline}: {@code bench-ingest}, {@code bench-search}, {@code bench-chat},
@@ -14,35 +12,19 @@ public final class Bench {
 
     private Bench() {}
 
-    public static void main(String[] args) throws Exception {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        String command = args.length == 0 ? "help" : args[0];
-        Settings settings;
-        try {
-            settings = Settings.from(Home.locate(), Settings.environment());
-        } catch (IllegalArgumentException e) {
-            System.err.println("ragline: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        int status;
-        try {
-            status = switch (command) {
-                case "bench-ingest" -> IngestBenchmark.run(settings, args);
-                case "eval" -> RetrievalEval.run(settings, args);
-                case "bench-search" -> SearchBenchmark.run(settings, args);
-                case "bench-chat" -> ChatBenchmark.run(settings, args);
-                case "bench-webhook" -> WebhookBenchmark.run(settings, args);
-                case "bench-research" -> ResearchBenchmark.run(settings, args, System.out);
-                case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
-                default -> {
-                    System.err.println("ragline: unknown command '" + command + "' (see ./ragline help)");
-                    yield 2;
-                }
-            };
-        } catch (Exception e) {
-            status = CommandFailure.report(e);
-        }
-        System.exit(status);
+    public static void main(String[] args) {
+        Commands.main(args, (command, settings) -> switch (command) {
+            case "bench-ingest" -> IngestBenchmark.run(settings, args);
+            case "eval" -> RetrievalEval.run(settings, args);
+            case "bench-search" -> SearchBenchmark.run(settings, args);
+            case "bench-chat" -> ChatBenchmark.run(settings, args);
+            case "bench-webhook" -> WebhookBenchmark.run(settings, args);
+            case "bench-research" -> ResearchBenchmark.run(settings, args, System.out);
+            case "measure-start" -> StartupBenchmark.run(settings, args.length > 1 ? Integer.parseInt(args[1]) : 5);
+            default -> {
+                System.err.println("ragline: unknown command '" + command + "' (see ./ragline help)");
+                yield 2;
+            }
+        });
     }
 }

@@ -1,6 +1,5 @@
 package io.ragline.platform;
 
-import io.ragline.runtime.Home;
 import io.ragline.runtime.Migrations;
 import io.ragline.runtime.Topics;
 import java.io.IOException;
@@ -28,39 +27,22 @@ public final class Ragline {
 
     private Ragline() {}
 
-    public static void main(String[] args) throws Exception {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
-        String command = args.length == 0 ? "help" : args[0];
-        Path home = Home.locate();
-        Settings settings;
-        try {
-            settings = Settings.from(home, Settings.environment());
-        } catch (IllegalArgumentException e) {
-            System.err.println("ragline: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        int status;
-        try {
-            status = switch (command) {
-                case "up" -> up(settings);
-                case "migrate" -> migrate(settings);
-                case "ingest" -> ingest(settings, args);
-                case "topics" -> topics(settings);
-                case "keys" -> KeysCommand.run(settings, args);
-                case "judge" -> JudgeCommand.run(settings, args);
-                case "research" -> ResearchCommand.run(settings, args, System.out);
-                case "help", "-h", "--help" -> help();
-                default -> {
-                    System.err.println("ragline: unknown command '" + command + "'");
-                    help();
-                    yield 2;
-                }
-            };
-        } catch (Exception e) {
-            status = CommandFailure.report(e);
-        }
-        System.exit(status);
+    public static void main(String[] args) {
+        Commands.main(args, (command, settings) -> switch (command) {
+            case "up" -> up(settings);
+            case "migrate" -> migrate(settings);
+            case "ingest" -> ingest(settings, args);
+            case "topics" -> topics(settings);
+            case "keys" -> KeysCommand.run(settings, args);
+            case "judge" -> JudgeCommand.run(settings, args);
+            case "research" -> ResearchCommand.run(settings, args, System.out);
+            case "help", "-h", "--help" -> help();
+            default -> {
+                System.err.println("ragline: unknown command '" + command + "'");
+                help();
+                yield 2;
+            }
+        });
     }
 
     static int up(Settings settings) throws Exception {

@@ -57,11 +57,6 @@ public final class RetrieverClient {
 
     /** The retriever's ranked chunks for {@code request} in {@code tenant}'s index. */
     public List<SearchResponse.Hit> search(String tenant, SearchRequest request) {
-        return response(tenant, request).hits();
-    }
-
-    /** The retriever's whole answer, with its timings and whether part of the search was degraded. */
-    public SearchResponse response(String tenant, SearchRequest request) {
         HttpRequest call = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
                 .header("content-type", "application/json")
@@ -69,7 +64,7 @@ public final class RetrieverClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json(request)))
                 .build();
         try {
-            return RETRY_ONCE.get(() -> send(call), SearchResponse.class);
+            return RETRY_ONCE.get(() -> send(call), SearchResponse.class).hits();
         } catch (Unreachable e) {
             throw new RetrieverUnavailableException(
                     "retriever unreachable: " + e.getCause().getMessage(), e.getCause());
