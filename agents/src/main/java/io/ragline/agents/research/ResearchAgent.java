@@ -106,7 +106,7 @@ public class ResearchAgent {
 
     @PostConstruct
     void init() {
-        outbox = new EventOutbox(dataSource);
+        outbox = new EventOutbox(dataSource, ResearchStore.OUTBOX);
         retriever = new RetrieverClient(
                 config.research().retrieverUrl(), config.research().retrieverTimeout());
         String host;
@@ -682,24 +682,29 @@ public class ResearchAgent {
                 LOG.infof("published %d research-completed event(s) left in the outbox", r.published());
             }
             for (String id : store.unplanned(after)) {
-                store.job(id)
-                        .ifPresent(job -> send(
-                                requests,
-                                ResearchRequested.of(
-                                        job.tenant(),
-                                        job.id(),
-                                        job.question(),
-                                        job.breadth(),
-                                        job.depth(),
-                                        job.maxSources(),
-                                        job.filters() == null
-                                                ? Map.of()
-                                                : ResearchStore.JSON.convertValue(job.filters(), Map.class)),
-                                job.id()));
+                store.job(id).ifPresent(this::request);
             }
         } catch (RuntimeException | java.sql.SQLException e) {
             LOG.debugf("research sweep skipped: %s", e.getMessage());
         }
+    }
+
+    /**
+     * Publishes a stored job's request on {@code research.requested}, which starts it (a job created through the API,
+     * or one the sweep finds never planned); throws when the broker does not acknowledge it.
+     */
+    public void request(ResearchStore.Job job) {
+        send(
+                requests,
+                ResearchRequested.of(
+                        job.tenant(),
+                        job.id(),
+                        job.question(),
+                        job.breadth(),
+                        job.depth(),
+                        job.maxSources(),
+                        job.filters() == null ? Map.of() : ResearchStore.JSON.convertValue(job.filters(), Map.class)),
+                job.id());
     }
 
     private static <T> void send(MutinyEmitter<T> emitter, T event, String key) {

@@ -25,6 +25,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class ResearchStore {
 
+    /** The agents' outbox table (agents schema V1). */
+    static final String OUTBOX = "agents_outbox";
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> FINISHED = List.of("completed", "budget_exhausted", "cancelled", "failed");
 
@@ -309,7 +312,7 @@ public class ResearchStore {
                                         + " report = ?::jsonb, sources = ?::jsonb, missing = ?::jsonb, message = ?,"
                                         + " finished_at = now(), updated_at = now() WHERE id = ? AND status NOT IN"
                                         + " ('completed', 'budget_exhausted', 'cancelled', 'failed') RETURNING id),"
-                                        + " o AS (INSERT INTO event_outbox (" + EventOutbox.Entry.COLUMNS + ")"
+                                        + " o AS (INSERT INTO " + OUTBOX + " (" + EventOutbox.Entry.COLUMNS + ")"
                                         + " SELECT ?, ?, ?, ? FROM j)"
                                         + " SELECT count(*) FROM j",
                                 rs -> rs.getInt(1),

@@ -1,6 +1,9 @@
 package io.ragline.agents.research;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
@@ -10,6 +13,7 @@ import io.ragline.agents.review.ReviewStubs;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.research.ResearchCompleted;
 import io.ragline.contracts.research.ResearchRequested;
+import io.ragline.contracts.research.api.NewResearchJob;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
@@ -55,30 +59,72 @@ class ResearchIT {
         ReviewStubs.retriever.answer(ResearchScript::search);
     }
 
-    private String start(String question, int breadth, int depth, int maxSteps) throws Exception {
+    private String start(String question, int breadth, int depth, int maxSteps) {
         return start(question, breadth, depth, maxSteps, 100_000, 300);
     }
 
-    /** Stores a job as the gateway does (budget: steps, tokens, seconds from now) and publishes its request. */
-    private String start(String question, int breadth, int depth, int maxSteps, int maxTokens, int seconds)
-            throws Exception {
+    /** Creates a job through the agents' API, as the gateway does (budget: steps, tokens, seconds from now). */
+    private String start(String question, int breadth, int depth, int maxSteps, int maxTokens, int seconds) {
         String id = "job-" + UUID.randomUUID();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO research_jobs (id, tenant, question, breadth,"
-                        + " depth, max_sources, status, max_steps, max_tokens, deadline) VALUES (?, 'default', ?, ?, ?,"
-                        + " 10, 'queued', ?, ?, now() + make_interval(secs => ?))")) {
-            ps.setString(1, id);
-            ps.setString(2, question);
-            ps.setInt(3, breadth);
-            ps.setInt(4, depth);
-            ps.setInt(5, maxSteps);
-            ps.setInt(6, maxTokens);
-            ps.setInt(7, seconds);
-            ps.executeUpdate();
-        }
-        ResearchRequested r = ResearchRequested.of("default", id, question, breadth, depth, 10, Map.of());
-        Topic.send(TestInfrastructure.kafka().bootstrapServers(), "research.requested", id, EventJson.toJson(r));
+        given().contentType("application/json")
+                .body(new NewResearchJob(
+                        "default", question, breadth, depth, 10, Map.of(), maxSteps, maxTokens, seconds))
+                .put("/research/jobs/" + id)
+                .then()
+                .statusCode(201)
+                .body("status", equalTo("queued"));
         return id;
+    }
+
+    @Test
+    void theJobsApiCreatesOnceKeepsTenantsApartAndRefusesWithReasons() {
+        String id = "job-" + UUID.randomUUID();
+        NewResearchJob job =
+                new NewResearchJob("acme", "What is a partition?", 1, 1, 5, Map.of("source", "kafka"), 10, 1000, 300);
+        given().contentType("application/json")
+                .body(job)
+                .put("/research/jobs/" + id)
+                .then()
+                .statusCode(201);
+        var record = Topic.await(
+                TestInfrastructure.kafka().bootstrapServers(),
+                "research.requested",
+                r -> r.key().equals(id),
+                Duration.ofSeconds(30));
+        ResearchRequested requested = EventJson.fromJson(record.value(), ResearchRequested.class);
+        assertThat(requested.tenant()).isEqualTo("acme");
+        assertThat(requested.filters()).containsEntry("source", "kafka");
+
+        given().contentType("application/json")
+                .body(job)
+                .put("/research/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id))
+                .body("budget.steps", equalTo(10));
+        given().contentType("application/json")
+                .body(new NewResearchJob("other", "Mine?", 1, 1, 5, Map.of(), 10, 1000, 300))
+                .put("/research/jobs/" + id)
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("is taken"));
+        given().get("/research/jobs/" + id + "?tenant=other").then().statusCode(404);
+        given().get("/research/jobs/" + id + "?tenant=acme")
+                .then()
+                .statusCode(200)
+                .body("question", equalTo("What is a partition?"));
+        given().contentType("application/json")
+                .body(new NewResearchJob("acme", " ", 1, 1, 5, Map.of(), 10, 1000, 300))
+                .put("/research/jobs/x-1")
+                .then()
+                .statusCode(400)
+                .body("detail", equalTo("question is required"));
+        given().contentType("application/json")
+                .body(job)
+                .put("/research/jobs/bad!id")
+                .then()
+                .statusCode(400);
+        given().delete("/research/jobs/unknown?tenant=acme").then().statusCode(404);
     }
 
     private static ResearchCompleted completed(String id) {
@@ -191,12 +237,10 @@ class ResearchIT {
         }
 
         long cancelledAt = System.nanoTime();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("UPDATE research_jobs SET cancel_requested = true WHERE id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
+        given().delete("/research/jobs/" + id + "?tenant=default")
+                .then()
+                .statusCode(200)
+                .body("cancelRequested", equalTo(true));
         ResearchCompleted done = completed(id);
 
         assertThat(done.status()).isEqualTo(ResearchCompleted.Status.CANCELLED);
@@ -317,7 +361,7 @@ class ResearchIT {
                 new io.ragline.contracts.TokenUsage(0, 0));
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO event_outbox (event_id, topic, partition_key,"
+                        "INSERT INTO agents_outbox (event_id, topic, partition_key,"
                                 + " payload, created_at) VALUES (?, 'research.completed', ?, ?, now() - interval '5 minutes')")) {
             ps.setString(1, lost.eventId());
             ps.setString(2, lost.partitionKey());
@@ -339,7 +383,7 @@ class ResearchIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (true) {
             try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps = c.prepareStatement("SELECT 1 FROM event_outbox WHERE event_id = ?")) {
+                    PreparedStatement ps = c.prepareStatement("SELECT 1 FROM agents_outbox WHERE event_id = ?")) {
                 ps.setString(1, eventId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {

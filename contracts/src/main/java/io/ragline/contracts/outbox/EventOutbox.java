@@ -11,7 +11,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The {@code event_outbox} table (schema V18): an event written in the same statement as the rows it describes, and
+ * A transactional outbox in a table of its owning service: an event written in the same statement as the rows it describes, and
  * deleted once the broker acknowledged it. A writer inserts the row itself, in its own statement ({@link
  * Entry#COLUMNS}); the publisher calls {@link #published} on the acknowledgement; {@link #redrive} publishes what was
  * left behind (a broker that refused or was away, a process gone between its commit and the acknowledgement), each row
@@ -45,20 +45,34 @@ public final class EventOutbox {
     public record Redriven(int published, String failure) {}
 
     private final DataSource dataSource;
+    private final String table;
 
-    public EventOutbox(DataSource dataSource) {
+    /**
+     * The outbox in {@code table}, a table of the calling service (each service that publishes through an outbox owns
+     * one, with the columns of {@link Entry#COLUMNS} and those this class updates).
+     */
+    public EventOutbox(DataSource dataSource, String table) {
+        if (!table.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
         this.dataSource = dataSource;
+        this.table = table;
+    }
+
+    /** The outbox's table, for a statement that writes an entry together with the rows it describes. */
+    public String table() {
+        return table;
     }
 
     /** The broker acknowledged the event: it leaves the outbox. */
     public void published(String eventId) throws SQLException {
-        update("DELETE FROM event_outbox WHERE event_id = ?", eventId);
+        update("DELETE FROM " + table + " WHERE event_id = ?", eventId);
     }
 
     /** Publishing failed: the row stays for a later claim, with the reason (for an operator reading the table). */
     public void failed(String eventId, String reason) throws SQLException {
         String why = reason == null ? "unknown" : reason.substring(0, Math.min(reason.length(), 1000));
-        update("UPDATE event_outbox SET last_error = ? WHERE event_id = ?", why, eventId);
+        update("UPDATE " + table + " SET last_error = ? WHERE event_id = ?", why, eventId);
     }
 
     /**
@@ -67,9 +81,9 @@ public final class EventOutbox {
      * so no transaction stays open while they are published.
      */
     private List<Entry> claim(String topic, Duration olderThan, Duration lease, int limit) throws SQLException {
-        String sql = "UPDATE event_outbox o SET claimed_until = now() + make_interval(secs => ?),"
+        String sql = "UPDATE " + table + " o SET claimed_until = now() + make_interval(secs => ?),"
                 + " attempts = o.attempts + 1"
-                + " WHERE o.event_id IN (SELECT event_id FROM event_outbox WHERE topic = ?"
+                + " WHERE o.event_id IN (SELECT event_id FROM " + table + " WHERE topic = ?"
                 + " AND created_at < now() - make_interval(secs => ?)"
                 + " AND (claimed_until IS NULL OR claimed_until < now())"
                 + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)"

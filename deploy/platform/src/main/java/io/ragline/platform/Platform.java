@@ -438,6 +438,8 @@ public final class Platform implements AutoCloseable {
         env.put("AGENTS_REVIEW_RETRIEVER_URL", url("retriever"));
         env.put("AGENTS_RESEARCH_RETRIEVER_URL", url("retriever"));
         env.put("JUDGE_EVALS_GATEWAY_URL", url("gateway"));
+        env.put("QUARKUS_REST_CLIENT_AGENTS_URL", url("agents"));
+        env.put("JUDGE_RETRIEVER_URL", url("retriever"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
         if (postgres != null) {

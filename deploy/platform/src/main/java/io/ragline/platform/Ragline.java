@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <ul>
  *   <li>{@code up}: run the whole platform on this machine until Ctrl-C, then stop everything it started;
- *   <li>{@code migrate}: apply the schema migrations to the configured database;
+ *   <li>{@code migrate}: apply every table-owning service's schema migrations to the configured database;
  *   <li>{@code topics}: create or grow the topics on the configured Kafka.
  * </ul>
  */

@@ -4,145 +4,161 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
 /**
- * Applies ragline's versioned schema migrations to any PostgreSQL with pgvector. Run once per deployment (the launcher,
- * a Kubernetes Job, or a test resource), never by each service replica.
+ * Applies each table-owning service's schema migrations, with Flyway, to any PostgreSQL with pgvector. Run once per
+ * deployment (the launcher, a Kubernetes Job, a test resource), never by each service replica.
  *
- * <p>The migrations are {@code db/migration/V<n>__<description>.sql}, listed in order in {@code db/migrations.txt}.
- * Each is applied in its own transaction and recorded with a checksum in {@code schema_migrations}; an applied file
- * that changed afterwards stops the run. Everything happens on ONE connection, holding a session advisory lock so that
- * concurrent runs take turns. (Flyway opens a second connection while its first holds a transaction, which deadlocks on
- * a server whose connections share one session, as PGlite's do.)
+ * <p>Each service keeps its migrations with its code, in {@code db/<service>/V<n>__<description>.sql} of its jar, and
+ * has its own history table ({@code <service>_schema_history}): services share one database (and one schema, so that
+ * a connection's search path never matters) but never a table. The services are migrated in {@link #OWNERS} order;
+ * none references another's tables. Only the owners whose migrations are on the given class path are migrated (a
+ * service's tests migrate what they have).
+ *
+ * <p>Settings that let Flyway run on a server whose connections share one session (the embedded PGlite): the
+ * PostgreSQL lock is a session advisory lock, not one held in a transaction, so the connection that holds the lock is
+ * never in a transaction while Flyway's other connection migrates.
+ *
+ * <p>A database made by ragline's earlier single migration list ({@code schema_migrations} at its last version, 18)
+ * is converted once: the shared outbox is split between its two owners (see {@code legacy-owners.sql}) and each
+ * owner's history starts at its version 1, which describes that same schema.
  */
 public final class Migrations {
 
     private static final Logger LOG = Logger.getLogger(Migrations.class);
-    private static final String INDEX = "db/migrations.txt";
-    private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
-    private static final long LOCK_KEY = 0x7261676c696e65L; // "ragline"
 
-    /** One migration file. */
-    record Migration(int version, String description, String sql, String checksum) {}
+    /** The services that own tables, in the order their migrations are applied. */
+    public static final List<String> OWNERS = List.of("ingest", "gateway", "agents", "judge");
+
+    private static final int LEGACY_LAST_VERSION = 18;
+    private static final String LEGACY_UPGRADE = "io/ragline/runtime/legacy-owners.sql";
 
     private Migrations() {}
 
-    /** Migrates the database to the latest version; returns the number of migrations applied now. */
+    /**
+     * Migrates every owner whose migrations are on this class's class path to its latest version; returns the number
+     * of migrations applied now.
+     */
     public static int migrate(String jdbcUrl, String user, String password) {
+        return migrate(jdbcUrl, user, password, Migrations.class.getClassLoader());
+    }
+
+    /** As {@link #migrate(String, String, String)}, finding the migrations through {@code loader}. */
+    public static int migrate(String jdbcUrl, String user, String password, ClassLoader loader) {
+        return migrate(jdbcUrl, user, password, loader, present(loader, OWNERS));
+    }
+
+    static int migrate(String jdbcUrl, String user, String password, ClassLoader loader, List<String> owners) {
+        convertLegacy(jdbcUrl, user, password, loader, owners);
+        int applied = 0;
+        for (String owner : owners) {
+            try {
+                var result = flyway(jdbcUrl, user, password, loader, owner, "0").migrate();
+                applied += result.migrationsExecuted;
+                LOG.infof(
+                        "%s schema at version %s (%d migration(s) applied now)",
+                        owner,
+                        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+                        result.migrationsExecuted);
+            } catch (FlywayException e) {
+                throw new IllegalStateException(
+                        "cannot migrate the " + owner + " schema on " + jdbcUrl + ": " + firstLine(e.getMessage()), e);
+            }
+        }
+        return applied;
+    }
+
+    private static Flyway flyway(
+            String jdbcUrl, String user, String password, ClassLoader loader, String owner, String baseline) {
+        return Flyway.configure(loader)
+                .dataSource(jdbcUrl, user, password)
+                .locations("classpath:db/" + owner)
+                .table(owner + "_schema_history")
+                // the schema holds the other owners' tables: an owner's first run starts its own history there
+                .baselineOnMigrate(true)
+                .baselineVersion(baseline)
+                // dollar-quoted PL/pgSQL bodies are SQL, not templates
+                .placeholderReplacement(false)
+                .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+                .load();
+    }
+
+    /** The owners whose migration folder {@code loader} has. */
+    static List<String> present(ClassLoader loader, List<String> owners) {
+        List<String> present = new ArrayList<>();
+        for (String owner : owners) {
+            if (loader.getResource("db/" + owner) != null) {
+                present.add(owner);
+            }
+        }
+        return present;
+    }
+
+    /**
+     * Converts a database of the earlier single migration list ({@code schema_migrations}), resumably: the shared
+     * tables are split once (before any owner has a history), each owner's history is started at its version 1 (which
+     * describes the same tables), and the old list is dropped last.
+     */
+    private static void convertLegacy(
+            String jdbcUrl, String user, String password, ClassLoader loader, List<String> owners) {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, props)) {
-            return migrate(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot migrate " + jdbcUrl + ": " + e.getMessage(), e);
-        }
-    }
-
-    static int migrate(Connection connection) throws SQLException {
-        List<Migration> migrations = load();
-        try (Statement st = connection.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-        }
-        try {
-            connection.setAutoCommit(true);
-            try (Statement st = connection.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                        + " version integer PRIMARY KEY, description text NOT NULL, checksum text NOT NULL,"
-                        + " installed_at timestamptz NOT NULL DEFAULT now())");
-            }
-            Map<Integer, String> applied = new HashMap<>();
-            try (Statement st = connection.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT version, checksum FROM schema_migrations")) {
-                while (rs.next()) {
-                    applied.put(rs.getInt(1), rs.getString(2));
+        try (Connection c = DriverManager.getConnection(jdbcUrl, props);
+                Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('schema_migrations') IS NOT NULL")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return;
                 }
             }
-            int count = 0;
-            for (Migration m : migrations) {
-                String checksum = applied.get(m.version());
-                if (checksum != null) {
-                    if (!checksum.equals(m.checksum())) {
-                        throw new IllegalStateException("migration V" + m.version() + " (" + m.description()
-                                + ") changed after it was applied: add a new migration instead of editing it");
+            int legacyVersion;
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_migrations")) {
+                rs.next();
+                legacyVersion = rs.getInt(1);
+            }
+            if (legacyVersion != LEGACY_LAST_VERSION || !owners.equals(OWNERS)) {
+                throw new IllegalStateException("the database has ragline's single-schema migrations at version "
+                        + legacyVersion + ": convert it with every service's migrations (./ragline migrate), from"
+                        + " version " + LEGACY_LAST_VERSION);
+            }
+            List<String> started = new ArrayList<>();
+            for (String owner : owners) {
+                try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + owner + "_schema_history') IS NOT NULL")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        started.add(owner);
                     }
-                    continue;
                 }
-                apply(connection, m);
-                count++;
             }
-            int latest = migrations.isEmpty()
-                    ? 0
-                    : migrations.get(migrations.size() - 1).version();
-            LOG.infof("database schema at version %d (%d migration(s) applied now)", latest, count);
-            return count;
-        } finally {
-            connection.setAutoCommit(true);
-            try (Statement st = connection.createStatement()) {
-                st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+            if (started.isEmpty()) {
+                c.setAutoCommit(false);
+                st.execute(read(LEGACY_UPGRADE));
+                c.commit();
+                c.setAutoCommit(true);
             }
-        }
-    }
-
-    private static void apply(Connection connection, Migration m) throws SQLException {
-        connection.setAutoCommit(false);
-        try (Statement st = connection.createStatement();
-                PreparedStatement record = connection.prepareStatement(
-                        "INSERT INTO schema_migrations (version, description, checksum) VALUES (?, ?, ?)")) {
-            st.execute(m.sql());
-            record.setInt(1, m.version());
-            record.setString(2, m.description());
-            record.setString(3, m.checksum());
-            record.executeUpdate();
-            connection.commit();
-            LOG.infof("applied migration V%d %s", m.version(), m.description());
+            for (String owner : owners) {
+                if (!started.contains(owner)) {
+                    flyway(jdbcUrl, user, password, loader, owner, "1").baseline();
+                }
+            }
+            st.execute("DROP TABLE schema_migrations");
+            LOG.info("converted the single-schema database (version 18) to per-service schemas");
         } catch (SQLException e) {
-            connection.rollback();
-            throw new SQLException(
-                    "migration V" + m.version() + " (" + m.description() + ") failed: " + e.getMessage(), e);
-        } finally {
-            connection.setAutoCommit(true);
+            throw new IllegalStateException("cannot convert the schema of " + jdbcUrl + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The migrations listed in the index, in version order, checked for gaps and duplicates. */
-    static List<Migration> load() {
-        List<Migration> migrations = new ArrayList<>();
-        for (String name : read(INDEX)
-                .lines()
-                .map(String::trim)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                .toList()) {
-            Matcher matcher = NAME.matcher(name);
-            if (!matcher.matches()) {
-                throw new IllegalStateException(INDEX + " lists '" + name + "', not a V<n>__<description>.sql name");
-            }
-            int version = Integer.parseInt(matcher.group(1));
-            if (version != migrations.size() + 1) {
-                throw new IllegalStateException(INDEX + " must list V1, V2, ... in order; found V" + version
-                        + " at position " + (migrations.size() + 1));
-            }
-            String sql = read("db/migration/" + name);
-            migrations.add(new Migration(version, matcher.group(2).replace('_', ' '), sql, sha256(sql)));
-        }
-        return migrations;
     }
 
     private static String read(String resource) {
@@ -156,12 +172,10 @@ public final class Migrations {
         }
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
         }
+        return message.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse(message);
     }
 }

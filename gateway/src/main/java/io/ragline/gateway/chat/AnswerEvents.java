@@ -40,11 +40,14 @@ public class AnswerEvents {
     @Inject
     GatewayConfig config;
 
+    /** The gateway's outbox table (gateway schema V1). */
+    static final String OUTBOX = "gateway_outbox";
+
     private EventOutbox outbox;
 
     @PostConstruct
     void init() {
-        outbox = new EventOutbox(dataSource);
+        outbox = new EventOutbox(dataSource, OUTBOX);
     }
 
     /** The outbox entry to store with the turn. */

@@ -104,7 +104,7 @@ public class ConversationStore {
                                 + " tenant, conversation_id, turn),"
                                 + " u AS (UPDATE conversations c SET updated_at = now() FROM t"
                                 + " WHERE c.tenant = t.tenant AND c.id = t.conversation_id),"
-                                + " o AS (INSERT INTO event_outbox (" + EventOutbox.Entry.COLUMNS + ")"
+                                + " o AS (INSERT INTO " + AnswerEvents.OUTBOX + " (" + EventOutbox.Entry.COLUMNS + ")"
                                 + " SELECT ?, ?, ?, ? FROM t)"
                                 + " SELECT turn FROM t",
                         ps -> {

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import io.agroal.api.AgroalDataSource;
 import io.ragline.gateway.problem.ProblemException;
 import io.ragline.model.Completion;
 import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
 import io.ragline.model.Prompts;
 import io.ragline.model.Task;
+import io.ragline.retriever.api.ChunksApi;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
@@ -19,10 +19,6 @@ import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -80,9 +76,6 @@ public class CodeExplainer {
 
     @Inject
     RetrieverClient retriever;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     public Explanation explain(String tenant, ExplainRequest request) {
         long t0 = System.nanoTime();
@@ -292,41 +285,35 @@ public class CodeExplainer {
         }
     }
 
-    /** An indexed document's text, rebuilt from its chunks (overlaps removed by their character offsets). */
+    /**
+     * An indexed document's text, rebuilt from its chunks of the serving index version (overlaps removed by their
+     * character offsets), as the retriever gives them.
+     */
     private String documentText(String tenant, String documentId) {
-        String sql = "SELECT content, start_offset, end_offset FROM chunks WHERE tenant = ? AND document_id = ?"
-                + " ORDER BY ordinal";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, tenant);
-            ps.setString(2, documentId);
-            StringBuilder text = new StringBuilder();
-            int covered = 0;
-            boolean any = false;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    any = true;
-                    String content = rs.getString(1);
-                    int start = rs.getInt(2);
-                    int end = rs.getInt(3);
-                    if (end <= covered) {
-                        continue;
-                    }
-                    int skip = Math.max(0, covered - start);
-                    if (start > covered && covered > 0) {
-                        text.append('\n');
-                    }
-                    text.append(skip < content.length() ? content.substring(skip) : "");
-                    covered = end;
-                }
-            }
-            if (!any) {
-                throw new ProblemException(404, "document '" + documentId + "' is not indexed (or does not exist)");
-            }
-            return text.toString();
-        } catch (SQLException e) {
+        List<ChunksApi.Chunk> chunks;
+        try {
+            chunks = retriever.documentChunks(tenant, documentId);
+        } catch (RetrieverUnavailableException e) {
             throw new ProblemException(503, "the index is unavailable: " + e.getMessage(), 5);
         }
+        if (chunks.isEmpty()) {
+            throw new ProblemException(404, "document '" + documentId + "' is not indexed (or does not exist)");
+        }
+        StringBuilder text = new StringBuilder();
+        int covered = 0;
+        for (ChunksApi.Chunk chunk : chunks) {
+            String content = chunk.content();
+            if (chunk.endOffset() <= covered) {
+                continue;
+            }
+            int skip = Math.max(0, covered - chunk.startOffset());
+            if (chunk.startOffset() > covered && covered > 0) {
+                text.append('\n');
+            }
+            text.append(skip < content.length() ? content.substring(skip) : "");
+            covered = chunk.endOffset();
+        }
+        return text.toString();
     }
 
     private static long millis(long since) {

@@ -3,13 +3,11 @@ package io.ragline.gateway.research;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ragline.contracts.research.ResearchRequested;
+import io.ragline.contracts.research.api.NewResearchJob;
 import io.ragline.gateway.access.Caller;
 import io.ragline.gateway.chat.SseWriter;
 import io.ragline.gateway.config.GatewayConfig;
 import io.ragline.gateway.problem.ProblemException;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -31,20 +29,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
- * Research jobs: started here, run by the agents over Kafka, followed here. The job is stored in PostgreSQL before
- * {@code research.requested} is published, so it can be read at once and a publish lost to a broker outage is made up
- * by the agents' sweep.
+ * Research jobs: asked for here, created and run by the agents (which own them and publish {@code research.requested}),
+ * followed here through the agents' API. The gateway checks the caller and the limits; the job is stored before its
+ * request is published, so it can be read at once and a publish lost to a broker outage is made up by the agents'
+ * sweep.
  */
 @Path("/v1/research")
 public class ResearchResource {
 
-    static final String REQUESTED = "research-requested";
-    private static final Logger LOG = Logger.getLogger(ResearchResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final List<String> FINISHED = List.of("completed", "budget_exhausted", "cancelled", "failed");
@@ -58,10 +52,6 @@ public class ResearchResource {
 
     @Inject
     Caller caller;
-
-    @Inject
-    @Channel(REQUESTED)
-    MutinyEmitter<ResearchRequested> requested;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -91,44 +81,30 @@ public class ResearchResource {
         if (!ID.matcher(id).matches()) {
             throw new ProblemException(400, "id may hold only letters, digits, '.', '_' and '-' (at most 100)");
         }
-        boolean created = jobs.create(
-                id,
-                tenant,
-                request.question().strip(),
-                breadth,
-                depth,
-                maxSources,
-                request.filters(),
-                limits.maxSteps(),
-                limits.maxTokens(),
-                limits.maxTime());
-        if (!created) {
-            if (!jobs.owner(id).map(tenant::equals).orElse(false)) {
-                throw new ProblemException(409, "research job id '" + id + "' is taken");
-            }
-            return Response.ok(summary(jobs.find(tenant, id).orElseThrow())).build();
-        }
         Map<String, Object> filters =
                 request.filters() == null || request.filters().isNull()
                         ? Map.of()
                         : JSON.convertValue(request.filters(), HashMap.class);
-        ResearchRequested event =
-                ResearchRequested.of(tenant, id, request.question().strip(), breadth, depth, maxSources, filters);
-        try {
-            requested
-                    .sendMessage(Message.of(event)
-                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                                    .withKey(event.partitionKey())
-                                    .build()))
-                    .await()
-                    .atMost(Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            // the job is stored: the agents' sweep publishes its request again once the broker is back
-            LOG.warnf("research %s stored but not yet published: %s", id, e.getMessage());
-        }
-        return Response.accepted(summary(jobs.find(tenant, id).orElseThrow()))
-                .header("Location", "/v1/research/" + id)
-                .build();
+        ResearchJobs.Creation creation = jobs.create(
+                id,
+                new NewResearchJob(
+                        tenant,
+                        request.question().strip(),
+                        breadth,
+                        depth,
+                        maxSources,
+                        filters,
+                        limits.maxSteps(),
+                        limits.maxTokens(),
+                        limits.maxTime().toSeconds()));
+        return switch (creation.outcome()) {
+            case TAKEN -> throw new ProblemException(409, "research job id '" + id + "' is taken");
+            case EXISTING -> Response.ok(summary(creation.job())).build();
+            case CREATED ->
+                Response.accepted(summary(creation.job()))
+                        .header("Location", "/v1/research/" + id)
+                        .build();
+        };
     }
 
     @GET
@@ -205,9 +181,9 @@ public class ResearchResource {
                 try {
                     job = jobs.find(tenant, id).orElse(null);
                     failures = 0;
-                } catch (IllegalStateException e) {
+                } catch (ResearchJobs.Unavailable e) {
                     if (++failures >= 3) {
-                        sse.event("error", Map.of("status", 503, "detail", "the job store is unavailable"));
+                        sse.event("error", Map.of("status", 503, "detail", "the research service is unavailable"));
                         return;
                     }
                     continue; // a passing database error: the next poll tells

@@ -177,7 +177,7 @@ class ChatIT {
 
     private void insertOutboxRow(AnswerProduced event, String createdAt, String claimedUntil) throws Exception {
         try (java.sql.Connection c = dataSource.getConnection();
-                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO event_outbox (event_id, topic,"
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_outbox (event_id, topic,"
                         + " partition_key, payload, created_at, claimed_until) VALUES (?, 'answers.produced', ?, ?, "
                         + createdAt + ", " + (claimedUntil == null ? "NULL" : claimedUntil) + ")")) {
             ps.setString(1, event.eventId());
@@ -191,7 +191,7 @@ class ChatIT {
     private int outboxAttempts(String eventId) throws Exception {
         try (java.sql.Connection c = dataSource.getConnection();
                 java.sql.PreparedStatement ps =
-                        c.prepareStatement("SELECT attempts FROM event_outbox WHERE event_id = ?")) {
+                        c.prepareStatement("SELECT attempts FROM gateway_outbox WHERE event_id = ?")) {
             ps.setString(1, eventId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : -1;
@@ -216,7 +216,7 @@ class ChatIT {
     private void deleteOutboxRows(String... eventIds) throws Exception {
         try (java.sql.Connection c = dataSource.getConnection();
                 java.sql.PreparedStatement ps =
-                        c.prepareStatement("DELETE FROM event_outbox WHERE event_id = ANY (?)")) {
+                        c.prepareStatement("DELETE FROM gateway_outbox WHERE event_id = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("text", eventIds));
             ps.executeUpdate();
         }

@@ -5,37 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.agroal.api.AgroalDataSource;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.ragline.contracts.EventJson;
-import io.ragline.contracts.research.ResearchRequested;
 import io.ragline.gateway.chat.ChatStubs;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
-import io.ragline.runtime.testing.TestInfrastructure;
-import io.ragline.runtime.testing.Topic;
-import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The research API on the real broker and database: requests are checked with reasons, a job is stored and published
- * on research.requested, read back, followed as Server-Sent Events while (here) the test plays the agents, and
- * cancelled.
+ * The research API in front of the agents, which own the jobs (here a scripted agents API the test plays): requests
+ * are checked with reasons, a job is created through the agents with the gateway's limits, read back, followed as
+ * Server-Sent Events while the job moves on, and cancelled.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(ChatStubs.class)
+@WithTestResource(ScriptedAgents.class)
 class ResearchApiIT {
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Test
     void badRequestsAreRefusedWithTheReason() {
@@ -54,7 +44,7 @@ class ResearchApiIT {
     }
 
     @Test
-    void aJobIsStoredPublishedAndReadBackAndARepeatReturnsIt() {
+    void aJobIsCreatedThroughTheAgentsWithTheLimitsAndARepeatReturnsIt() {
         String id = "r-" + UUID.randomUUID();
         String body = "{\"id\":\"" + id + "\",\"question\":\"How do consumers share partitions?\",\"breadth\":2,"
                 + "\"depth\":2,\"filters\":{\"source\":\"api\"}}";
@@ -65,16 +55,15 @@ class ResearchApiIT {
                 .header("Location", "/v1/research/" + id)
                 .body("status", equalTo("queued"))
                 .body("links.events", equalTo("/v1/research/" + id + "/events"));
-        var record = Topic.await(
-                TestInfrastructure.kafka().bootstrapServers(),
-                "research.requested",
-                r -> r.key().equals(id),
-                Duration.ofSeconds(30));
-        ResearchRequested event = EventJson.fromJson(record.value(), ResearchRequested.class);
-        assertThat(event.breadth()).isEqualTo(2);
-        assertThat(event.depth()).isEqualTo(2);
-        assertThat(event.maxSources()).isEqualTo(20);
-        assertThat(event.filters()).containsEntry("source", "api");
+        JsonNode created = ScriptedAgents.CREATED.get(ScriptedAgents.CREATED.size() - 1);
+        assertThat(created.path("question").asText()).isEqualTo("How do consumers share partitions?");
+        assertThat(created.path("breadth").asInt()).isEqualTo(2);
+        assertThat(created.path("depth").asInt()).isEqualTo(2);
+        assertThat(created.path("maxSources").asInt()).isEqualTo(20);
+        assertThat(created.path("maxSteps").asInt()).isEqualTo(60);
+        assertThat(created.path("maxTimeSeconds").asLong()).isPositive();
+        assertThat(created.path("tenant").asText()).isNotBlank();
+        assertThat(created.path("filters").path("source").asText()).isEqualTo("api");
 
         post(body).then().statusCode(200).body("id", equalTo(id));
         given().get("/v1/research/" + id)
@@ -90,20 +79,48 @@ class ResearchApiIT {
     }
 
     @Test
+    void anIdOfAnotherTenantsJobIsTakenAndHidden() {
+        String id = "r-" + UUID.randomUUID();
+        ScriptedAgents.TENANTS.put(id, "someone-else");
+        post("{\"id\":\"" + id + "\",\"question\":\"Mine?\"}")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("is taken"));
+        given().get("/v1/research/" + id).then().statusCode(404);
+    }
+
+    @Test
     void theEventsFollowTheJobToItsReport() throws Exception {
         String id = "r-" + UUID.randomUUID();
         post("{\"id\":\"" + id + "\",\"question\":\"Why?\"}").then().statusCode(202);
         CompletableFuture<Void> agents = CompletableFuture.runAsync(() -> {
             try {
                 Thread.sleep(700);
-                sql("UPDATE research_jobs SET status = 'researching', mode = 'model' WHERE id = '" + id + "'");
-                sql("INSERT INTO research_steps (job_id, step_id, kind, question) VALUES ('" + id
-                        + "', 'research-1-1', 'research', 'Why exactly?')");
+                ScriptedAgents.update(id, job -> {
+                    job.put("status", "researching").put("mode", "model");
+                    job.withArray("steps")
+                            .addObject()
+                            .put("stepId", "research-1-1")
+                            .put("kind", "research")
+                            .put("question", "Why exactly?")
+                            .put("status", "pending");
+                    job.putObject("progress")
+                            .put("stage", "researching")
+                            .put("completedSteps", 0)
+                            .put("totalSteps", 1);
+                });
                 Thread.sleep(700);
-                sql("UPDATE research_steps SET status = 'done' WHERE job_id = '" + id + "'");
-                sql("UPDATE research_jobs SET status = 'completed', report_markdown = '# Why\n\nBecause [1].',"
-                        + " finished_at = now() WHERE id = '" + id + "'");
-            } catch (Exception e) {
+                ScriptedAgents.update(id, job -> {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode)
+                                    job.withArray("steps").get(0))
+                            .put("status", "done");
+                    job.put("status", "completed").put("reportMarkdown", "# Why\n\nBecause [1].");
+                    job.putObject("progress")
+                            .put("stage", "completed")
+                            .put("completedSteps", 1)
+                            .put("totalSteps", 1);
+                });
+            } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -147,12 +164,5 @@ class ResearchApiIT {
 
     private static io.restassured.response.Response post(String body) {
         return given().contentType("application/json").body(body).post("/v1/research");
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection c = dataSource.getConnection();
-                Statement st = c.createStatement()) {
-            st.executeUpdate(statement);
-        }
     }
 }

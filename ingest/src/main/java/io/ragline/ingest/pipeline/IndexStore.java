@@ -458,8 +458,8 @@ class IndexStore {
 
     /**
      * Deletes up to {@code limit} chunks of another index version that no document record accounts for (ingest
-     * records every chunk it writes, and V16 recorded those V15 had missed: this only catches rows written by other
-     * means); the caller repeats until none is left.
+     * records every chunk it writes: this only catches rows written by other means); the caller repeats until none is
+     * left.
      *
      * @return the number of chunks removed
      */

@@ -17,6 +17,18 @@ public interface JudgeConfig {
     /** Nightly quality runs. */
     Evals evals();
 
+    /** The retriever, through which the judge reads the passages it scores against (never the index tables). */
+    Retriever retriever();
+
+    interface Retriever {
+
+        @WithDefault("http://127.0.0.1:8082")
+        String url();
+
+        @WithDefault("10S")
+        java.time.Duration timeout();
+    }
+
     interface Online {
 
         /** Fraction of answers scored, in [0, 1]. */

@@ -11,10 +11,12 @@ import io.ragline.contracts.evaluation.EvaluationCompleted;
 import io.ragline.eval.AnswerMetrics;
 import io.ragline.eval.RetrievalMetrics;
 import io.ragline.judge.config.JudgeConfig;
+import io.ragline.judge.index.IndexText;
 import io.ragline.judge.metrics.EmbeddingSupport;
 import io.ragline.judge.metrics.LlmMetrics;
 import io.ragline.judge.metrics.Rouge;
 import io.ragline.model.ModelServer;
+import io.ragline.retriever.client.RetrieverUnavailableException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
@@ -69,6 +71,9 @@ public class EvalRunner {
 
     @Inject
     EvalStore store;
+
+    @Inject
+    IndexText indexText;
 
     @Inject
     @Channel("evals-completed")
@@ -127,7 +132,7 @@ public class EvalRunner {
             if (this.models.available()) {
                 LlmMetrics.PROMPT_VERSIONS.forEach(metadata.putArray("judgePrompts")::add);
             }
-            metadata.set("index", store.index(tenant));
+            metadata.set("index", indexOrReason(tenant));
             metadata.put("gateway", config.evals().gatewayUrl());
             for (EvalStore.Item item : items) {
                 Asked asked = ask(tenant, item);
@@ -278,6 +283,25 @@ public class EvalRunner {
                 judgeModel);
     }
 
+    /** What the tenant's index held, or why that is not known (the run goes on: the metadata says so). */
+    private JsonNode indexOrReason(String tenant) {
+        try {
+            return indexText.index(tenant);
+        } catch (RetrieverUnavailableException e) {
+            return JSON.createObjectNode().put("unavailable", e.getMessage());
+        }
+    }
+
+    /** The cited passages' full text; when the retriever cannot be asked, the answer's own snippets stand in. */
+    private Map<String, String> passages(String tenant, List<String> ids) {
+        try {
+            return indexText.chunkTexts(tenant, ids);
+        } catch (RetrieverUnavailableException e) {
+            LOG.warnf("passages of %d source(s) not read, their snippets are scored: %s", ids.size(), e.getMessage());
+            return Map.of();
+        }
+    }
+
     /**
      * Scores an answer against its sources: {@code semantic_similarity} to the reference and {@code embedding_support}
      * with the in-process embedding model, and with a judge model the RAGAS metrics (see {@link LlmMetrics}) over the
@@ -286,7 +310,7 @@ public class EvalRunner {
     private String judge(String tenant, EvalStore.Item item, String answer, ArrayNode sources, ObjectNode scores) {
         List<String> ids = new ArrayList<>();
         sources.forEach(s -> ids.add(s.path("chunkId").asText()));
-        Map<String, String> texts = store.chunkTexts(tenant, ids);
+        Map<String, String> texts = passages(tenant, ids);
         List<String> contexts = new ArrayList<>();
         sources.forEach(s -> contexts.add(
                 texts.getOrDefault(s.path("chunkId").asText(), s.path("snippet").asText())));

@@ -13,9 +13,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Golden datasets, runs, per-question results and pinned baselines, in PostgreSQL. */
@@ -143,35 +141,6 @@ public class EvalStore {
     /** The run's metadata: models, prompt versions, modes, index. */
     public void saveMetadata(String id, JsonNode metadata) {
         update("UPDATE eval_runs SET metadata = ?::jsonb WHERE id = ?", metadata.toString(), id);
-    }
-
-    /** The full text of the tenant's chunks among the ids (answers cite passages by chunk id, shortened). */
-    public Map<String, String> chunkTexts(String tenant, List<String> chunkIds) {
-        Map<String, String> out = new HashMap<>();
-        if (chunkIds.isEmpty()) {
-            return out;
-        }
-        query(
-                "SELECT id, content FROM chunks WHERE tenant = ? AND id = ANY (string_to_array(?, chr(31)))",
-                rs -> out.put(rs.getString(1), rs.getString(2)),
-                tenant,
-                String.join("\u001f", chunkIds));
-        return out;
-    }
-
-    /** The tenant's index as the ingest service recorded it: versions, embedding models, chunks. */
-    public com.fasterxml.jackson.databind.node.ObjectNode index(String tenant) {
-        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
-        query(
-                "SELECT coalesce(jsonb_agg(DISTINCT index_version), '[]'), coalesce(jsonb_agg(DISTINCT embedding_model),"
-                        + " '[]'), count(*) FROM chunks WHERE tenant = ?",
-                rs -> {
-                    out.set("indexVersions", JSON.readTree(rs.getString(1)));
-                    out.set("embeddingModels", JSON.readTree(rs.getString(2)));
-                    out.put("chunks", rs.getLong(3));
-                },
-                tenant);
-        return out;
     }
 
     public void finishRun(

@@ -6,7 +6,7 @@ import io.ragline.contracts.EventJson;
 import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.contracts.research.ResearchCompleted;
 import io.ragline.judge.config.JudgeConfig;
-import io.ragline.judge.evals.EvalStore;
+import io.ragline.judge.index.IndexText;
 import io.ragline.judge.metrics.EmbeddingSupport;
 import io.ragline.judge.metrics.Faithfulness;
 import io.ragline.model.ModelServer;
@@ -50,7 +50,7 @@ public class ResearchJudge {
     EmbeddingModel embeddings;
 
     @Inject
-    EvalStore store;
+    IndexText indexText;
 
     @Incoming(IN)
     @Blocking
@@ -107,7 +107,7 @@ public class ResearchJudge {
                         : 0,
                 "rule",
                 null));
-        Map<String, String> texts = store.chunkTexts(
+        Map<String, String> texts = indexText.chunkTexts(
                 report.tenant(),
                 report.sources().stream().map(ResearchCompleted.Source::chunkId).toList());
         List<String> contexts = new ArrayList<>(texts.values());

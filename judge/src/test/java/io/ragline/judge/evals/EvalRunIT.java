@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.judge.StubIndex;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.restassured.path.json.JsonPath;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(StubGateway.class)
+@WithTestResource(StubIndex.class)
 class EvalRunIT {
 
     @io.quarkus.test.common.http.TestHTTPResource("/v1/evals/runs/")

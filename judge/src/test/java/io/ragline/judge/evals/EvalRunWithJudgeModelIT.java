@@ -3,18 +3,16 @@ package io.ragline.judge.evals;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.judge.StubIndex;
 import io.ragline.judge.online.JudgeModel;
+import io.ragline.retriever.api.ChunksApi;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -28,30 +26,17 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(StubGateway.class)
 @WithTestResource(JudgeModel.class)
+@WithTestResource(StubIndex.class)
 class EvalRunWithJudgeModelIT {
 
     private static final String HAMLET_CHUNK = "Hamlet is a tragedy written by William Shakespeare sometime between"
             + " 1599 and 1601. It is Shakespeare's longest play.";
 
-    @Inject
-    AgroalDataSource dataSource;
-
     @Test
     void runsAreJudgedOnTheRagasMetricsOverTheFullPassages() throws Exception {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement doc = c.prepareStatement("INSERT INTO documents (tenant, id, media_type,"
-                        + " content_hash, status, version_at) VALUES ('default', 'doc-hamlet', 'text/plain', 'h',"
-                        + " 'indexed', now()) ON CONFLICT DO NOTHING");
-                PreparedStatement chunk = c.prepareStatement("INSERT INTO chunks (id, tenant, document_id, ordinal,"
-                        + " content, content_hash, start_offset, end_offset, embedding, embedding_model) VALUES"
-                        + " ('doc-hamlet#0', 'default', 'doc-hamlet', 0, ?, 'h', 0, ?, ?::vector, 'test')"
-                        + " ON CONFLICT DO NOTHING")) {
-            doc.executeUpdate();
-            chunk.setString(1, HAMLET_CHUNK);
-            chunk.setInt(2, HAMLET_CHUNK.length());
-            chunk.setString(3, "[" + String.join(",", Collections.nCopies(383, "0")) + ",1]");
-            chunk.executeUpdate();
-        }
+        StubIndex.retriever.index(
+                "default",
+                List.of(new ChunksApi.Chunk("doc-hamlet#0", "doc-hamlet", 0, 0, HAMLET_CHUNK.length(), HAMLET_CHUNK)));
         String dataset = "judged-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType("text/plain")
                 .body("{\"question\":\"Who wrote Hamlet?\",\"reference_answer\":\"William Shakespeare\","

@@ -2,22 +2,19 @@ package io.ragline.judge.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.TokenUsage;
 import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.contracts.research.ResearchCompleted;
+import io.ragline.judge.StubIndex;
+import io.ragline.retriever.api.ChunksApi;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.TestInfrastructure;
 import io.ragline.runtime.testing.Topic;
-import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,36 +29,21 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(JudgeModel.class)
+@WithTestResource(StubIndex.class)
 class ResearchJudgeIT {
 
     private static final String GROUPS = "Consumers in a group share the partitions of a topic.";
     private static final String PARTITIONS = "Each partition is read by one consumer of the group at a time.";
 
-    @Inject
-    AgroalDataSource dataSource;
-
-    private void chunk(String id, String text) throws Exception {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement doc = c.prepareStatement("INSERT INTO documents (tenant, id, media_type,"
-                        + " content_hash, status, version_at) VALUES ('default', 'kafka-guide', 'text/plain', 'h',"
-                        + " 'indexed', now()) ON CONFLICT DO NOTHING");
-                PreparedStatement ps = c.prepareStatement("INSERT INTO chunks (id, tenant, document_id, ordinal,"
-                        + " content, content_hash, start_offset, end_offset, embedding, embedding_model) VALUES (?,"
-                        + " 'default', 'kafka-guide', 0, ?, 'h', 0, 1, ?::vector, 'test') ON CONFLICT DO NOTHING")) {
-            doc.executeUpdate();
-            ps.setString(1, id);
-            ps.setString(2, text);
-            ps.setString(3, "[" + String.join(",", Collections.nCopies(383, "0")) + ",1]");
-            ps.executeUpdate();
-        }
-    }
-
     @Test
     void aReportIsJudgedAgainstTheChunksItCites() throws Exception {
         String c1 = "rj-" + UUID.randomUUID();
         String c2 = "rj-" + UUID.randomUUID();
-        chunk(c1, GROUPS);
-        chunk(c2, PARTITIONS);
+        StubIndex.retriever.index(
+                "default",
+                List.of(
+                        new ChunksApi.Chunk(c1, "kafka-guide", 0, 0, GROUPS.length(), GROUPS),
+                        new ChunksApi.Chunk(c2, "kafka-guide", 1, GROUPS.length(), 100, PARTITIONS)));
         String markdown = "# How consumers share work\n\n## Findings\n\nConsumers in a group share the partitions of"
                 + " a topic [1]. Each partition is read by one consumer at a time [2]. Kafka is popular.\n\n"
                 + "## References\n\n1. Kafka guide (document `kafka-guide`, chunk `" + c1 + "`)\n";

@@ -2,6 +2,7 @@ package io.ragline.retriever.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ragline.retriever.api.ChunksApi;
 import io.ragline.retriever.api.SearchApi;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
@@ -9,10 +10,12 @@ import io.smallrye.faulttolerance.api.Guard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -42,12 +45,14 @@ public final class RetrieverClient {
             .done()
             .build();
 
+    private final String base;
     private final URI endpoint;
     private final Duration timeout;
     private final HttpClient http;
 
     public RetrieverClient(String baseUrl, Duration timeout) {
-        this.endpoint = URI.create(baseUrl.replaceAll("/+$", "") + SearchApi.PATH);
+        this.base = baseUrl.replaceAll("/+$", "");
+        this.endpoint = URI.create(base + SearchApi.PATH);
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -63,8 +68,52 @@ public final class RetrieverClient {
                 .header(SearchApi.TENANT_HEADER, tenant)
                 .POST(HttpRequest.BodyPublishers.ofString(json(request)))
                 .build();
+        return call(call, SearchResponse.class).hits();
+    }
+
+    /** The tenant's chunks among {@code chunkIds} (unknown ids are left out). */
+    public List<ChunksApi.Chunk> chunks(String tenant, List<String> chunkIds) {
+        if (chunkIds.isEmpty()) {
+            return List.of();
+        }
+        HttpRequest call = HttpRequest.newBuilder(URI.create(base + ChunksApi.CHUNKS_PATH))
+                .timeout(timeout)
+                .header("content-type", "application/json")
+                .header(SearchApi.TENANT_HEADER, tenant)
+                .POST(HttpRequest.BodyPublishers.ofString(json(new ChunksApi.Lookup(chunkIds))))
+                .build();
+        return call(call, ChunksApi.Chunks.class).chunks();
+    }
+
+    /** A document's chunks of the serving index version, in order; empty when it has none (not indexed). */
+    public List<ChunksApi.Chunk> documentChunks(String tenant, String documentId) {
+        String path = ChunksApi.DOCUMENT_CHUNKS_PATH.replace(
+                "{id}", URLEncoder.encode(documentId, StandardCharsets.UTF_8).replace("+", "%20"));
+        HttpRequest call = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(timeout)
+                .header(SearchApi.TENANT_HEADER, tenant)
+                .GET()
+                .build();
         try {
-            return RETRY_ONCE.get(() -> send(call), SearchResponse.class).hits();
+            return call(call, ChunksApi.Chunks.class).chunks();
+        } catch (NotFound e) {
+            return List.of();
+        }
+    }
+
+    /** What the tenant's index holds: versions, embedding models, chunks. */
+    public ChunksApi.IndexSummary index(String tenant) {
+        HttpRequest call = HttpRequest.newBuilder(URI.create(base + ChunksApi.INDEX_PATH))
+                .timeout(timeout)
+                .header(SearchApi.TENANT_HEADER, tenant)
+                .GET()
+                .build();
+        return call(call, ChunksApi.IndexSummary.class);
+    }
+
+    private <T> T call(HttpRequest call, Class<T> type) {
+        try {
+            return RETRY_ONCE.get(() -> send(call, type), type);
         } catch (Unreachable e) {
             throw new RetrieverUnavailableException(
                     "retriever unreachable: " + e.getCause().getMessage(), e.getCause());
@@ -73,7 +122,7 @@ public final class RetrieverClient {
         }
     }
 
-    private SearchResponse send(HttpRequest call) {
+    private <T> T send(HttpRequest call, Class<T> type) {
         HttpResponse<String> response;
         try {
             response = http.send(call, HttpResponse.BodyHandlers.ofString());
@@ -88,10 +137,13 @@ public final class RetrieverClient {
         int status = response.statusCode();
         try {
             if (status == 200) {
-                return JSON.readValue(response.body(), SearchResponse.class);
+                return JSON.readValue(response.body(), type);
+            }
+            if (status == 404 && call.method().equals("GET")) {
+                throw new NotFound();
             }
             if (status >= 400 && status < 500) {
-                throw new IllegalArgumentException("search refused (" + status + "): "
+                throw new IllegalArgumentException("retriever refused (" + status + "): "
                         + JSON.readTree(response.body()).path("detail").asText(response.body()));
             }
         } catch (IOException e) {
@@ -100,11 +152,18 @@ public final class RetrieverClient {
         throw new ServerError(status);
     }
 
-    private static String json(SearchRequest request) {
+    private static String json(Object request) {
         try {
             return JSON.writeValueAsString(request);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A 404 for a GET: the thing asked for is not there. */
+    private static final class NotFound extends RuntimeException {
+        NotFound() {
+            super("not found", null, false, false);
         }
     }
 

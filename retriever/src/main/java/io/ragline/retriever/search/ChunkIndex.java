@@ -5,6 +5,7 @@ import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
 import io.quarkus.cache.CaffeineCache;
+import io.ragline.retriever.api.ChunksApi;
 import io.ragline.retriever.config.RetrieverConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -383,6 +384,70 @@ public class ChunkIndex {
                                     rs.getInt(9),
                                     rs.getInt(10),
                                     withEmbeddings ? new PGvector(rs.getString(11)).toArray() : null));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The tenant's chunks among the ids, of any index version (ids of other tenants are simply not found). */
+    public List<ChunksApi.Chunk> chunks(String tenant, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return chunkList(
+                "SELECT id, document_id, ordinal, start_offset, end_offset, content FROM chunks"
+                        + " WHERE tenant = ? AND id = ANY (?) ORDER BY document_id, ordinal",
+                tenant,
+                ids);
+    }
+
+    /** A document's chunks of the serving index version, in order. */
+    public List<ChunksApi.Chunk> documentChunks(String tenant, String documentId) throws SQLException {
+        return chunkList(
+                "SELECT id, document_id, ordinal, start_offset, end_offset, content FROM chunks"
+                        + " WHERE tenant = ? AND document_id = ? AND index_version = ? ORDER BY ordinal",
+                tenant,
+                documentId);
+    }
+
+    /** The index versions and embedding models in the tenant's index, and its chunks (every version). */
+    public ChunksApi.IndexSummary summary(String tenant) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(array_agg(DISTINCT index_version), '{}'),"
+                                + " coalesce(array_agg(DISTINCT embedding_model), '{}'), count(*) FROM chunks WHERE tenant = ?")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new ChunksApi.IndexSummary(
+                        List.of((Integer[]) rs.getArray(1).getArray()),
+                        List.of((String[]) rs.getArray(2).getArray()),
+                        rs.getLong(3));
+            }
+        }
+    }
+
+    private List<ChunksApi.Chunk> chunkList(String sql, String tenant, Object key) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenant);
+            if (key instanceof List<?> ids) {
+                ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            } else {
+                ps.setString(2, (String) key);
+                ps.setInt(3, version());
+            }
+            List<ChunksApi.Chunk> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ChunksApi.Chunk(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getInt(3),
+                            rs.getInt(4),
+                            rs.getInt(5),
+                            rs.getString(6)));
                 }
             }
             return out;

@@ -3,8 +3,11 @@ package io.ragline.retriever.search;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -211,6 +214,51 @@ class SearchIT {
         assertThat(documents(kb.tenant, "INV-29031", "hybrid")).startsWith("inv3");
         // the needle the vector ranking puts lower is lifted into the results by its BM25 score
         assertThat(documents(kb.tenant, "Krentavo setup", "hybrid")).contains("move");
+    }
+
+    @Test
+    void otherServicesReadChunksDocumentsAndTheIndexSummaryThroughTheChunkApi() {
+        String pw = kb.tenant + ":pw:0";
+        given().contentType("application/json")
+                .header(SearchResource.TENANT_HEADER, kb.tenant)
+                .body("{\"ids\":[\"" + pw + "\",\"nope\"]}")
+                .post("/v1/chunks")
+                .then()
+                .statusCode(200)
+                .body("chunks.chunkId", contains(pw))
+                .body("chunks[0].documentId", equalTo("pw"))
+                .body("chunks[0].content", startsWith("How to reset a forgotten password"));
+        // another tenant's ids are not found
+        given().contentType("application/json")
+                .header(SearchResource.TENANT_HEADER, "someone-else")
+                .body("{\"ids\":[\"" + pw + "\"]}")
+                .post("/v1/chunks")
+                .then()
+                .statusCode(200)
+                .body("chunks", hasSize(0));
+        given().header(SearchResource.TENANT_HEADER, kb.tenant)
+                .get("/v1/documents/pw/chunks")
+                .then()
+                .statusCode(200)
+                .body("chunks.ordinal", contains(0));
+        given().header(SearchResource.TENANT_HEADER, kb.tenant)
+                .get("/v1/documents/missing/chunks")
+                .then()
+                .statusCode(404)
+                .body("detail", containsString("not indexed"));
+        given().header(SearchResource.TENANT_HEADER, kb.tenant)
+                .get("/v1/index")
+                .then()
+                .statusCode(200)
+                .body("chunks", equalTo(kb.chunkIds.size()))
+                .body("indexVersions", contains(1));
+        given().contentType("application/json")
+                .header(SearchResource.TENANT_HEADER, kb.tenant)
+                .body("{}")
+                .post("/v1/chunks")
+                .then()
+                .statusCode(400)
+                .body("detail", equalTo("ids is required"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.ragline.retriever.api.ChunksApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The retriever's {@code POST /v1/search} on 127.0.0.1, answering with the hits a test sets, recording each request
- * (tenant header and body), for tests and benchmarks of the gateway and the agents without a search index.
+ * (tenant header and body), and its chunk reads ({@link ChunksApi}) over the chunks a test indexes: for tests and
+ * benchmarks of the gateway, the agents and the judge without a search index.
  */
 public final class StubRetriever implements AutoCloseable {
 
@@ -29,6 +31,7 @@ public final class StubRetriever implements AutoCloseable {
     private volatile java.util.function.Function<String, List<Hit>> hits = q -> List.of();
     private volatile int status = 200;
     private volatile String problem = "";
+    private final java.util.Map<String, List<ChunksApi.Chunk>> indexed = new java.util.concurrent.ConcurrentHashMap<>();
 
     public StubRetriever() {
         try {
@@ -63,7 +66,69 @@ public final class StubRetriever implements AutoCloseable {
                 exchange.getResponseBody().write(out);
             }
         });
+        server.createContext("/v1/chunks", exchange -> {
+            try (exchange) {
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                String tenant = exchange.getRequestHeaders().getFirst("Ragline-Tenant");
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                body.path("ids").forEach(id -> ids.add(id.asText()));
+                send(
+                        exchange,
+                        200,
+                        new ChunksApi.Chunks(chunksOf(tenant).stream()
+                                .filter(c -> ids.contains(c.chunkId()))
+                                .toList()));
+            }
+        });
+        server.createContext("/v1/documents/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                String id = path.substring("/v1/documents/".length(), path.length() - "/chunks".length());
+                List<ChunksApi.Chunk> chunks =
+                        chunksOf(exchange.getRequestHeaders().getFirst("Ragline-Tenant")).stream()
+                                .filter(c -> c.documentId().equals(id))
+                                .sorted(java.util.Comparator.comparingInt(ChunksApi.Chunk::ordinal))
+                                .toList();
+                if (chunks.isEmpty()) {
+                    send(
+                            exchange,
+                            404,
+                            JSON.createObjectNode().put("status", 404).put("detail", "not indexed"));
+                } else {
+                    send(exchange, 200, new ChunksApi.Chunks(chunks));
+                }
+            }
+        });
+        server.createContext("/v1/index", exchange -> {
+            try (exchange) {
+                List<ChunksApi.Chunk> chunks =
+                        chunksOf(exchange.getRequestHeaders().getFirst("Ragline-Tenant"));
+                send(
+                        exchange,
+                        200,
+                        new ChunksApi.IndexSummary(
+                                chunks.isEmpty() ? List.of() : List.of(1),
+                                chunks.isEmpty() ? List.of() : List.of("stub"),
+                                chunks.size()));
+            }
+        });
         server.start();
+    }
+
+    /** The indexed chunks of a tenant, for {@code POST /v1/chunks}, {@code GET /v1/documents/{id}/chunks}, {@code GET /v1/index}. */
+    public void index(String tenant, List<ChunksApi.Chunk> chunks) {
+        indexed.put(tenant, List.copyOf(chunks));
+    }
+
+    private List<ChunksApi.Chunk> chunksOf(String tenant) {
+        return indexed.getOrDefault(tenant == null ? "default" : tenant, List.of());
+    }
+
+    private static void send(com.sun.net.httpserver.HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] out = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, out.length);
+        exchange.getResponseBody().write(out);
     }
 
     public String url() {
