@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -28,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 public class ChunksResource {
-
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     @Inject
     ChunkIndex index;
@@ -77,10 +74,6 @@ public class ChunksResource {
     }
 
     private String tenant(String header) {
-        String t = header == null || header.isBlank() ? config.defaultTenant() : header.strip();
-        if (!TENANT.matcher(t).matches()) {
-            throw new InvalidSearchException(SearchApi.TENANT_HEADER + " must be 1-64 letters, digits or . _ -");
-        }
-        return t;
+        return SearchResource.tenant(header, config);
     }
 }

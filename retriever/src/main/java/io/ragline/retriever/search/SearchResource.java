@@ -45,10 +45,15 @@ public class SearchResource {
                     String tenant,
             SearchRequest request)
             throws SQLException {
-        String t = tenant == null || tenant.isBlank() ? config.defaultTenant() : tenant.strip();
+        return service.search(tenant(tenant, config), request);
+    }
+
+    /** The tenant a request names in {@link #TENANT_HEADER} (the default tenant when it names none), checked. */
+    static String tenant(String header, RetrieverConfig config) {
+        String t = header == null || header.isBlank() ? config.defaultTenant() : header.strip();
         if (!TENANT.matcher(t).matches()) {
             throw new InvalidSearchException(TENANT_HEADER + " must be 1-64 letters, digits or . _ -");
         }
-        return service.search(t, request);
+        return t;
     }
 }

@@ -72,7 +72,7 @@ public class ResearchJobsResource {
     @Operation(summary = "A research job with its steps, usage, budget and report")
     public Response get(@PathParam("id") String id, @QueryParam("tenant") String tenant) {
         if (tenant == null || tenant.isBlank()) {
-            return problem(400, "tenant is required");
+            return noTenant();
         }
         return jobs.find(tenant, id).map(job -> Response.ok(job).build()).orElseGet(() -> notFound(id));
     }
@@ -82,7 +82,7 @@ public class ResearchJobsResource {
     @Operation(summary = "Ask for a research job's cancellation; 409 when it has finished already")
     public Response cancel(@PathParam("id") String id, @QueryParam("tenant") String tenant) {
         if (tenant == null || tenant.isBlank()) {
-            return problem(400, "tenant is required");
+            return noTenant();
         }
         var cancelled = jobs.cancel(tenant, id);
         if (cancelled.isEmpty()) {
@@ -112,6 +112,10 @@ public class ResearchJobsResource {
             return "maxSteps, maxTokens and maxTimeSeconds must be at least 1";
         }
         return null;
+    }
+
+    private static Response noTenant() {
+        return problem(400, "tenant is required");
     }
 
     private static Response notFound(String id) {
