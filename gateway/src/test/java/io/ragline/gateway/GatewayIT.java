@@ -10,21 +10,18 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.gateway.chat.ChatStubs;
+import io.ragline.gateway.document.ScriptedIngest;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import io.ragline.runtime.testing.ServiceEndpointsContract;
 import io.ragline.runtime.testing.TestInfrastructure;
 import io.ragline.runtime.testing.Topic;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +29,15 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** The gateway against the real broker and database the project starts itself. */
+/**
+ * The gateway against the real broker and database the project starts itself; ingest's intake API is scripted
+ * ({@link ScriptedIngest}: no indexer runs, so accepted documents stay queued).
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(ChatStubs.class)
 class GatewayIT extends ServiceEndpointsContract {
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Override
     protected String[] readinessChecks() {
@@ -93,16 +91,12 @@ class GatewayIT extends ServiceEndpointsContract {
         DocumentSubmitted event = EventJson.fromJson(r.value(), DocumentSubmitted.class);
         assertThat(event.inlineText()).isNull();
         assertThat(event.metadata()).containsEntry("team", "docs");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT file_name, bytes FROM document_contents WHERE id = ?")) {
-            ps.setString(1, event.contentRef());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("notes.md");
-                assertThat(new String(rs.getBytes(2), StandardCharsets.UTF_8)).contains("Uploads work.");
-            }
-        }
+        // the body went to ingest's claim-check store before the event that references it
+        ScriptedIngest.Stored stored = ScriptedIngest.CONTENTS.get(event.contentRef());
+        assertThat(stored).isNotNull();
+        assertThat(stored.tenant()).isEqualTo("default");
+        assertThat(stored.fileName()).isEqualTo("notes.md");
+        assertThat(new String(stored.bytes(), StandardCharsets.UTF_8)).contains("Uploads work.");
     }
 
     @Test
@@ -159,7 +153,9 @@ class GatewayIT extends ServiceEndpointsContract {
                 .getList("documents.eventId", String.class);
         assertThat(eventIds).hasSize(50).doesNotHaveDuplicates();
 
-        // every one recorded as queued by the one batched statement (no ingest runs here)
+        // every one recorded as queued by one call to ingest's intake API
+        assertThat(ScriptedIngest.CALLS.stream().filter(c -> c.startsWith("POST /queued")))
+                .isNotEmpty();
         for (int i : new int[] {0, 24, 49}) {
             given().get("/v1/documents/" + prefix + i)
                     .then()
@@ -228,7 +224,27 @@ class GatewayIT extends ServiceEndpointsContract {
                 .statusCode(400)
                 .body("detail", containsString("unknown status 'ready'"));
         given().queryParam("limit", 0).get("/v1/documents").then().statusCode(400);
-        given().queryParam("after", "nonsense").get("/v1/documents").then().statusCode(400);
+        // ingest's refusal reaches the caller with ingest's reason
+        given().queryParam("after", "nonsense")
+                .get("/v1/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("'next' value"));
+    }
+
+    @Test
+    void aDocumentIdWithSlashesIsAskedOfIngestAsItIs() {
+        String id = "folder/" + UUID.randomUUID() + "/notes.md";
+        given().contentType("application/json")
+                .body("{\"id\":\"" + id + "\",\"title\":\"Notes\",\"text\":\"Nested.\"}")
+                .post("/v1/documents")
+                .then()
+                .statusCode(202);
+        given().get("/v1/documents/" + id)
+                .then()
+                .statusCode(200)
+                .body("documentId", equalTo(id))
+                .body("title", equalTo("Notes"));
     }
 
     @Test

@@ -1,6 +1,12 @@
 package io.ragline.ingest;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import com.pgvector.PGvector;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -101,37 +107,135 @@ class IngestIT extends ServiceEndpointsContract {
     }
 
     @Test
-    void aQueuedDocumentMovesThroughParsingAndEmbeddingToIndexedWithTheTimeOfEachStage() throws Exception {
-        String id = "stages-" + UUID.randomUUID();
-        // the row the gateway writes when it accepts a submission
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO documents (tenant, id, title, media_type,"
-                        + " content_hash, status, version_at, stage, queued_at) VALUES ('acme', ?, ?, 'text/plain',"
-                        + " '', 'submitted', '-infinity', 'queued', now())")) {
-            ps.setString(1, id);
-            ps.setString(2, id);
-            ps.executeUpdate();
-        }
+    void aQueuedDocumentMovesThroughParsingAndEmbeddingToIndexedWithTheTimeOfEachStage() {
+        // a document id may hold '/' (a folder's relative path): it travels in the intake API's path as it is
+        String id = "stages/" + UUID.randomUUID() + "/notes.md";
+        // what the gateway records when it accepts a submission
+        given().contentType("application/json")
+                .queryParam("tenant", "acme")
+                .body("[{\"documentId\":\"" + id + "\",\"title\":\"Notes\",\"source\":\"api\","
+                        + "\"mediaType\":\"text/plain\",\"sizeBytes\":25}]")
+                .post("/v1/intake/queued")
+                .then()
+                .statusCode(204);
+        given().queryParam("tenant", "acme")
+                .get("/v1/intake/documents/" + id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("queued"))
+                .body("title", equalTo("Notes"))
+                .body("stages.queued", notNullValue())
+                .body("stages.parsing", nullValue());
         DocumentSubmitted event = submit(id, "A paragraph about stages.");
         awaitIndexed(event.eventId());
 
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT stage, status, chunk_count, queued_at <= parsing_at,"
-                        + " parsing_at <= embedding_at, embedding_at <= indexed_at, failed_at IS NULL"
-                        + " FROM documents WHERE tenant = 'acme' AND id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("indexed");
-                assertThat(rs.getString(2)).isEqualTo("indexed");
-                assertThat(rs.getInt(3)).isEqualTo(1);
-                // null (a stage never recorded) would read as false
-                assertThat(rs.getBoolean(4)).as("queued, then parsing").isTrue();
-                assertThat(rs.getBoolean(5)).as("parsing, then embedding").isTrue();
-                assertThat(rs.getBoolean(6)).as("embedding, then indexed").isTrue();
-                assertThat(rs.getBoolean(7)).isTrue();
-            }
+        var status = given().queryParam("tenant", "acme")
+                .get("/v1/intake/documents/" + id)
+                .then()
+                .statusCode(200)
+                .body("documentId", equalTo(id))
+                .body("status", equalTo("indexed"))
+                .body("chunkCount", equalTo(1))
+                .body("stages.failed", nullValue())
+                .extract()
+                .jsonPath();
+        Instant queued = Instant.parse(status.getString("stages.queued"));
+        Instant parsing = Instant.parse(status.getString("stages.parsing"));
+        Instant embedding = Instant.parse(status.getString("stages.embedding"));
+        Instant indexedAt = Instant.parse(status.getString("stages.indexed"));
+        assertThat(queued).as("queued, then parsing").isBeforeOrEqualTo(parsing);
+        assertThat(parsing).as("parsing, then embedding").isBeforeOrEqualTo(embedding);
+        assertThat(embedding).as("embedding, then indexed").isBeforeOrEqualTo(indexedAt);
+        // the other tenant sees nothing of it
+        given().queryParam("tenant", "other")
+                .get("/v1/intake/documents/" + id)
+                .then()
+                .statusCode(404)
+                .body("detail", containsString("no document"));
+    }
+
+    @Test
+    void theIntakeApiListsPagesTellsWhichSubmissionsWereAppliedAndRecordsRefusals() {
+        String tenant = "intake-" + UUID.randomUUID();
+        StringBuilder queued = new StringBuilder("[");
+        for (int i = 0; i < 5; i++) {
+            queued.append(i == 0 ? "" : ",")
+                    .append("{\"documentId\":\"d")
+                    .append(i)
+                    .append("\",\"title\":\"D\",\"source\":\"api\",\"mediaType\":\"text/plain\",\"sizeBytes\":1}");
         }
+        given().contentType("application/json")
+                .queryParam("tenant", tenant)
+                .body(queued.append("]").toString())
+                .post("/v1/intake/queued")
+                .then()
+                .statusCode(204);
+
+        // five documents, two per page, no repeats
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            var page = given().queryParam("tenant", tenant)
+                    .queryParam("stage", "queued")
+                    .queryParam("limit", 2)
+                    .queryParam("after", after == null ? "" : after)
+                    .get("/v1/intake/documents")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            seen.addAll(page.getList("documents.documentId", String.class));
+            after = page.getString("next");
+            pages++;
+        } while (after != null && pages < 10);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactlyInAnyOrder("d0", "d1", "d2", "d3", "d4");
+
+        // a refused publication fails the queued submission with the reason
+        given().contentType("application/json")
+                .queryParam("tenant", tenant)
+                .body("{\"documentId\":\"d1\",\"reason\":\"the event broker did not accept the document: down\"}")
+                .post("/v1/intake/not-published")
+                .then()
+                .statusCode(204);
+        given().queryParam("tenant", tenant)
+                .get("/v1/intake/documents/d1")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("failed"))
+                .body("reason", containsString("did not accept"))
+                .body("stages.failed", notNullValue());
+
+        // an event the indexer applied is reported processed, one it never saw is not; the request's order is kept
+        DocumentSubmitted applied = submit("applied-" + UUID.randomUUID(), "An applied submission.");
+        awaitIndexed(applied.eventId());
+        given().contentType("application/json")
+                .queryParam("tenant", "acme")
+                .body("[{\"documentId\":\"never\",\"eventId\":\"" + UUID.randomUUID() + "\"},"
+                        + "{\"documentId\":\"" + applied.documentId() + "\",\"eventId\":\"" + applied.eventId()
+                        + "\"}]")
+                .post("/v1/intake/submissions")
+                .then()
+                .statusCode(200)
+                .body("documentId", contains("never", applied.documentId()))
+                .body("processed", contains(false, true))
+                .body("status[1]", equalTo("indexed"));
+
+        // refusals carry a reason
+        given().queryParam("tenant", tenant)
+                .queryParam("stage", "ready")
+                .get("/v1/intake/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("unknown status 'ready'"));
+        given().queryParam("tenant", tenant)
+                .queryParam("after", "nonsense")
+                .get("/v1/intake/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("'next' value"));
+        given().get("/v1/intake/documents").then().statusCode(400).body("detail", containsString("tenant"));
     }
 
     @Test
@@ -255,17 +359,18 @@ class IngestIT extends ServiceEndpointsContract {
                 .isEqualTo(1);
     }
 
-    private String storeContent(byte[] bytes, String fileName) throws Exception {
-        String ref = UUID.randomUUID().toString();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO document_contents (id, tenant, media_type,"
-                        + " file_name, bytes) VALUES (?, 'acme', 'application/octet-stream', ?, ?)")) {
-            ps.setString(1, ref);
-            ps.setString(2, fileName);
-            ps.setBytes(3, bytes);
-            ps.executeUpdate();
-        }
-        return ref;
+    /** Stores a body through the intake API, as the gateway does for an upload. */
+    private static String storeContent(byte[] bytes, String fileName) {
+        return given().contentType("application/octet-stream")
+                .queryParam("tenant", "acme")
+                .queryParam("mediaType", "application/octet-stream")
+                .queryParam("fileName", fileName)
+                .body(bytes)
+                .post("/v1/intake/contents")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
     }
 
     private DocumentSubmitted submit(String id, String text) {

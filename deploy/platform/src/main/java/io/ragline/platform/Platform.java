@@ -439,6 +439,7 @@ public final class Platform implements AutoCloseable {
         env.put("AGENTS_RESEARCH_RETRIEVER_URL", url("retriever"));
         env.put("JUDGE_EVALS_GATEWAY_URL", url("gateway"));
         env.put("QUARKUS_REST_CLIENT_AGENTS_URL", url("agents"));
+        env.put("QUARKUS_REST_CLIENT_INGEST_URL", url("ingest"));
         env.put("JUDGE_RETRIEVER_URL", url("retriever"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");

@@ -5,6 +5,8 @@ import io.ragline.contracts.EventJson;
 import io.ragline.contracts.document.ContentHash;
 import io.ragline.contracts.document.DocumentDeleted;
 import io.ragline.contracts.document.DocumentSubmitted;
+import io.ragline.contracts.document.api.IntakeApi;
+import io.ragline.contracts.document.api.IntakeApi.Submission;
 import io.ragline.gateway.access.Caller;
 import io.ragline.gateway.config.GatewayConfig;
 import io.ragline.gateway.problem.ProblemException;
@@ -77,16 +79,13 @@ public class DocumentResource {
     private static final Tika TIKA = new Tika();
 
     @Inject
-    ContentStore contents;
+    Intake intake;
 
     @Inject
     GatewayConfig config;
 
     @Inject
     Caller caller;
-
-    @Inject
-    DocumentStatusRepository statuses;
 
     @Inject
     @Channel(SUBMITTED_CHANNEL)
@@ -200,7 +199,7 @@ public class DocumentResource {
                 ContentHash.of(bytes),
                 bytes.length,
                 inline ? document.text() : null,
-                inline ? null : contents.store(tenant, "text/plain", null, bytes),
+                inline ? null : intake.store(tenant, "text/plain", null, bytes),
                 document.metadata());
     }
 
@@ -233,7 +232,7 @@ public class DocumentResource {
         for (Upload upload : checked) {
             String documentId = documentId(id);
             String docTitle = title == null || title.isBlank() ? upload.fileName() : title;
-            String ref = contents.store(tenant, upload.mediaType(), upload.fileName(), upload.bytes());
+            String ref = intake.store(tenant, upload.mediaType(), upload.fileName(), upload.bytes());
             DocumentSubmitted event = DocumentSubmitted.of(
                     tenant,
                     documentId,
@@ -313,9 +312,6 @@ public class DocumentResource {
         }
     }
 
-    /** A submission to ask about: the document id and the event id the submit answered with. */
-    public record Submission(String documentId, String eventId) {}
-
     /** Up to 1,000 submissions per request. */
     public record StatusRequest(List<Submission> submissions) {}
 
@@ -323,7 +319,7 @@ public class DocumentResource {
     @Path("/status")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "For many submissions at once: has ingest applied each, and with what result")
-    public List<DocumentStatusRepository.SubmissionStatus> submissionStatus(StatusRequest request) {
+    public List<IntakeApi.SubmissionStatus> submissionStatus(StatusRequest request) {
         if (request == null
                 || request.submissions() == null
                 || request.submissions().isEmpty()) {
@@ -340,7 +336,7 @@ public class DocumentResource {
                 throw new ProblemException(400, "every submission needs documentId and eventId");
             }
         }
-        return statuses.submissions(caller.tenant(), request.submissions());
+        return intake.submissions(caller.tenant(), request.submissions());
     }
 
     @GET
@@ -348,26 +344,25 @@ public class DocumentResource {
             summary =
                     "The tenant's documents, most recently changed first, optionally at one stage"
                             + " (queued, parsing, embedding, indexed, failed, deleted); page with 'after' = the previous 'next'")
-    public DocumentStatusRepository.DocumentPage list(
+    public IntakeApi.DocumentPage list(
             @QueryParam("status") String status,
             @QueryParam("limit") @DefaultValue("50") int limit,
             @QueryParam("after") String after) {
-        if (status != null && !DocumentStatusRepository.STAGES.contains(status)) {
+        if (status != null && !IntakeApi.STAGES.contains(status)) {
             throw new ProblemException(
-                    400,
-                    "unknown status '" + status + "'; one of " + String.join(", ", DocumentStatusRepository.STAGES));
+                    400, "unknown status '" + status + "'; one of " + String.join(", ", IntakeApi.STAGES));
         }
         if (limit < 1 || limit > 1000) {
             throw new ProblemException(400, "limit must be between 1 and 1000, got " + limit);
         }
-        return statuses.list(caller.tenant(), status, limit, after);
+        return intake.list(caller.tenant(), status, limit, after);
     }
 
     @GET
     @Path("/{id: .+}")
     @Operation(summary = "Indexing status of a document: its stage and when each stage was reached")
-    public DocumentStatusRepository.DocumentStatus status(@PathParam("id") String id) {
-        return statuses.find(caller.tenant(), id)
+    public IntakeApi.DocumentStatus status(@PathParam("id") String id) {
+        return intake.find(caller.tenant(), id)
                 .orElseThrow(() -> new ProblemException(404, "no document '" + id + "' (it may still be queued)"));
     }
 
@@ -397,7 +392,7 @@ public class DocumentResource {
      * broker did not take (marked failed for its submitter), by event id.
      */
     private Map<String, String> publishAll(List<DocumentSubmitted> events) {
-        statuses.queued(events);
+        intake.queued(events);
         List<CompletableFuture<Void>> sends = new ArrayList<>(events.size());
         for (DocumentSubmitted event : events) {
             sends.add(submitted.sendMessage(keyed(event, event.partitionKey())).subscribeAsCompletionStage());
@@ -418,7 +413,7 @@ public class DocumentResource {
             }
             if (refused.containsKey(event.eventId())) {
                 sends.get(i).cancel(false);
-                statuses.notPublished(event, refused.get(event.eventId()));
+                intake.notPublished(event, refused.get(event.eventId()));
             }
         }
         return refused;

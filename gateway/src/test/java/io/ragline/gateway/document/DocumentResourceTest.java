@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(InMemoryChannels.class)
+@WithTestResource(ScriptedIngest.class)
 class DocumentResourceTest {
 
     @Inject
@@ -70,6 +71,10 @@ class DocumentResourceTest {
                 .body("documents[0].status", equalTo("queued"))
                 .body("documents[2].documentId", equalTo("c"))
                 .body("documents.status", org.hamcrest.Matchers.everyItem(equalTo("queued")));
+        // recorded as queued with ingest before publishing
+        assertThat(ScriptedIngest.DOCUMENTS).containsKeys("default/a", "default/c");
+        assertThat(ScriptedIngest.DOCUMENTS.get("default/a").path("title").asText())
+                .isEqualTo("A");
 
         List<? extends Message<DocumentSubmitted>> sent = connector
                 .<DocumentSubmitted>sink(DocumentResource.SUBMITTED_CHANNEL)

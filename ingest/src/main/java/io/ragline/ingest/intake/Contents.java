@@ -1,7 +1,6 @@
-package io.ragline.gateway.document;
+package io.ragline.ingest.intake;
 
 import io.agroal.api.AgroalDataSource;
-import io.ragline.gateway.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -11,16 +10,17 @@ import java.util.UUID;
 
 /**
  * The claim-check store: bodies too large for a Kafka record (and every uploaded file) are written to
- * {@code document_contents} before the event that references them is published.
+ * {@code document_contents} before the event that references them is published; the indexer reads them, the
+ * {@code ClaimCheckSweeper} deletes those no event can reference any more.
  */
 @ApplicationScoped
-public class ContentStore {
+public class Contents {
 
     @Inject
     AgroalDataSource dataSource;
 
     /** Stores the bytes and returns the reference to put in the event. */
-    public String store(String tenant, String mediaType, String fileName, byte[] bytes) {
+    public String store(String tenant, String mediaType, String fileName, byte[] bytes) throws SQLException {
         String id = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
@@ -32,8 +32,6 @@ public class ContentStore {
             ps.setBytes(5, bytes);
             ps.executeUpdate();
             return id;
-        } catch (SQLException e) {
-            throw new ProblemException(503, "the database is unavailable: " + e.getMessage());
         }
     }
 }
