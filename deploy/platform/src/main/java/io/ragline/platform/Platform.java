@@ -442,6 +442,8 @@ public final class Platform implements AutoCloseable {
         env.put("QUARKUS_REST_CLIENT_INGEST_URL", url("ingest"));
         env.put("JUDGE_RETRIEVER_URL", url("retriever"));
         env.put("GATEWAY_ACCESS_ADMIN_TOKEN", KeysCommand.adminToken(settings));
+        // the judge reads answers and feedback for its exports through the gateway's admin API
+        env.put("JUDGE_EXPORTS_GATEWAY_ADMIN_TOKEN", KeysCommand.adminToken(settings));
         env.put("DJL_OFFLINE", "true");
         if (postgres != null) {
             env.putAll(PostgresServer.serviceEnvironment());

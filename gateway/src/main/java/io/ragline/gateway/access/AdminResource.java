@@ -14,8 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -35,6 +33,9 @@ public class AdminResource {
 
     @Inject
     GatewayConfig config;
+
+    @Inject
+    AdminToken adminToken;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -78,21 +79,7 @@ public class AdminResource {
     }
 
     private void admin(String authorization) {
-        String token = config.access().adminToken().orElse("");
-        if (token.isBlank()) {
-            throw new ProblemException(403, "the admin API is off: set gateway.access.admin-token");
-        }
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ProblemException(401, "the admin token is required: send 'Authorization: Bearer <admin token>'");
-        }
-        String presented = authorization.substring(7).strip();
-        if (presented.startsWith(ApiKeys.PREFIX)) {
-            throw new ProblemException(403, "API keys cannot manage keys: use the admin token");
-        }
-        if (!MessageDigest.isEqual(
-                presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            throw new ProblemException(401, "wrong admin token");
-        }
+        adminToken.require(authorization);
     }
 
     private static boolean blank(String s) {

@@ -2,8 +2,10 @@ package io.ragline.gateway.access;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.agroal.api.AgroalDataSource;
@@ -83,7 +85,7 @@ class AccessIT {
                 .get("/admin/api-keys")
                 .then()
                 .statusCode(403)
-                .body("detail", containsString("API keys cannot manage keys"));
+                .body("detail", containsString("API keys cannot use the admin API"));
         given().header("Authorization", "Bearer " + RequireKeys.ADMIN)
                 .contentType("application/json")
                 .body("{\"tenant\":\"bad tenant!\",\"name\":\"x\"}")
@@ -91,6 +93,77 @@ class AccessIT {
                 .then()
                 .statusCode(400)
                 .body("detail", containsString("tenant must be"));
+    }
+
+    @Test
+    void theAnswersApiGivesATenantsAnswersWithFeedbackPageByPageToTheAdminOnly() {
+        String tenant = "answers-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = create(tenant, 60, 0);
+        List<String> ids = new java.util.ArrayList<>();
+        for (String question : List.of("How do consumers share work?", "And partitions?", "Why groups?")) {
+            ids.add(given().header("Authorization", "Bearer " + key)
+                    .contentType("application/json")
+                    .body("{\"message\":\"" + question + "\"}")
+                    .post("/v1/chat")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("answerId"));
+        }
+        given().header("Authorization", "Bearer " + key)
+                .contentType("application/json")
+                .body("{\"answerId\":\"" + ids.get(1) + "\",\"rating\":\"down\",\"correctedAnswer\":\"By key.\"}")
+                .post("/v1/feedback")
+                .then()
+                .statusCode(202);
+
+        // all three, oldest first, two per page
+        List<String> seen = new java.util.ArrayList<>();
+        var first = given().header("Authorization", "Bearer " + RequireKeys.ADMIN)
+                .queryParam("tenant", tenant)
+                .queryParam("limit", 2)
+                .get("/admin/answers")
+                .then()
+                .statusCode(200)
+                .body("answers[0].question", equalTo("How do consumers share work?"))
+                .body("answers[0].rating", nullValue())
+                .body("answers[1].rating", equalTo(-1))
+                .body("answers[1].correctedAnswer", equalTo("By key."))
+                .extract()
+                .jsonPath();
+        seen.addAll(first.getList("answers.eventId", String.class));
+        given().header("Authorization", "Bearer " + RequireKeys.ADMIN)
+                .queryParam("tenant", tenant)
+                .queryParam("limit", 2)
+                .queryParam("after", first.getString("next"))
+                .get("/admin/answers")
+                .then()
+                .statusCode(200)
+                .body("next", nullValue())
+                .extract()
+                .jsonPath()
+                .getList("answers.eventId", String.class)
+                .forEach(seen::add);
+        assertThat(seen).containsExactlyElementsOf(ids);
+        // rated only
+        given().header("Authorization", "Bearer " + RequireKeys.ADMIN)
+                .queryParam("tenant", tenant)
+                .queryParam("rated", true)
+                .get("/admin/answers")
+                .then()
+                .statusCode(200)
+                .body("answers.eventId", contains(ids.get(1)));
+        // a tenant's own key is not enough: the answers of every user are in it
+        given().header("Authorization", "Bearer " + key)
+                .queryParam("tenant", tenant)
+                .get("/admin/answers")
+                .then()
+                .statusCode(403);
+        given().header("Authorization", "Bearer " + RequireKeys.ADMIN)
+                .get("/admin/answers")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("tenant is required"));
     }
 
     @Test

@@ -17,6 +17,26 @@ public interface JudgeConfig {
     /** Nightly quality runs. */
     Evals evals();
 
+    /** Fine-tuning exports, made from the gateway's answers API and the judge's own scores. */
+    Exports exports();
+
+    interface Exports {
+
+        /**
+         * The gateway's admin token, the bearer of its answers API ({@code judge.evals.gateway-url}); unset: the
+         * exports answer 503 saying so.
+         */
+        java.util.Optional<String> gatewayAdminToken();
+
+        /** Answers asked of the gateway per request. */
+        @WithDefault("500")
+        int pageSize();
+
+        /** Bound on one page. */
+        @WithDefault("30S")
+        java.time.Duration timeout();
+    }
+
     /** The retriever, through which the judge reads the passages it scores against (never the index tables). */
     Retriever retriever();
 

@@ -4,27 +4,41 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
+import io.ragline.contracts.answer.api.AnswersApi.Answer;
+import io.ragline.contracts.answer.api.AnswersApi.AnswerPage;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * Fine-tuning data from answers, users' feedback and the judge's scores, as JSON lines of one tenant:
- * preference pairs in the format TRL's DPO trainer reads ({@code {prompt, chosen, rejected}}) and supervised pairs as
- * chat {@code messages}.
+ * Fine-tuning data from answers, users' feedback and the judge's scores, as JSON lines of one tenant: preference
+ * pairs in the format TRL's DPO trainer reads ({@code {prompt, chosen, rejected}}) and supervised pairs as chat
+ * {@code messages}. Answers and feedback are the gateway's, read page by page through its answers API; the scores are
+ * the judge's own {@code judgements} (the highest {@code embedding_support} of an answer counts).
  */
 @Path("/v1/exports")
+@Blocking
 public class ExportResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +46,12 @@ public class ExportResource {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    GatewayAnswers gateway;
+
+    /** A preference pair and what orders it: corrections first, then opposed ratings, by question and answer. */
+    private record Pair(int kind, String prompt, String chosen, String rejected) {}
 
     @GET
     @Path("/preferences")
@@ -43,27 +63,55 @@ public class ExportResource {
     public Response preferences(
             @QueryParam("tenant") @DefaultValue("default") String tenant,
             @QueryParam("minSupport") @DefaultValue("0") double minSupport) {
-        String sql = "WITH rated AS (SELECT t.tenant, t.event_id, t.question, t.answer, f.rating, f.corrected_answer,"
-                + " (j.scores -> 0 ->> 'value')::float8 AS support"
-                + " FROM conversation_turns t JOIN answer_feedback f ON f.tenant = t.tenant AND f.answer_id = t.event_id"
-                + " LEFT JOIN LATERAL (SELECT scores FROM judgements WHERE subject_type = 'answer'"
-                + " AND subject_event_id = t.event_id) j0 ON true"
-                + " LEFT JOIN LATERAL (SELECT jsonb_agg(s) AS scores FROM jsonb_array_elements(j0.scores) s"
-                + " WHERE s ->> 'metric' = 'embedding_support') j ON true"
-                + " WHERE t.tenant = ?)"
-                + " SELECT question, chosen, rejected FROM (SELECT 0 AS kind, question, corrected_answer AS chosen,"
-                + " answer AS rejected FROM rated WHERE corrected_answer IS NOT NULL"
-                + " UNION ALL"
-                + " SELECT 1, up.question, up.answer, down.answer FROM rated up JOIN rated down"
-                + " ON lower(trim(up.question)) = lower(trim(down.question)) AND up.rating = 1 AND down.rating = -1"
-                + " AND up.answer <> down.answer WHERE coalesce(up.support, 1) >= ?) pairs ORDER BY kind, question, chosen";
-        return stream(
-                sql,
-                tenant,
-                minSupport,
-                (rs, line) -> line.put("prompt", rs.getString(1))
-                        .put("chosen", rs.getString(2))
-                        .put("rejected", rs.getString(3)));
+        List<Answer> rated = new ArrayList<>();
+        Map<String, Double> support = new HashMap<>();
+        try {
+            String after = null;
+            do {
+                AnswerPage page = gateway.page(tenant, true, after);
+                rated.addAll(page.answers());
+                support.putAll(support(tenant, page.answers()));
+                after = page.next();
+            } while (after != null);
+        } catch (GatewayAnswers.Unavailable | ProcessingException | SQLException e) {
+            return unavailable(e);
+        }
+        List<Pair> pairs = new ArrayList<>();
+        for (Answer a : rated) {
+            if (a.correctedAnswer() != null) {
+                pairs.add(new Pair(0, a.question(), a.correctedAnswer(), a.answer()));
+            }
+        }
+        Map<String, List<Answer>> down = new HashMap<>();
+        for (Answer a : rated) {
+            if (a.rating() != null && a.rating() == -1) {
+                down.computeIfAbsent(normalized(a.question()), k -> new ArrayList<>())
+                        .add(a);
+            }
+        }
+        for (Answer up : rated) {
+            if (up.rating() == null || up.rating() != 1 || support.getOrDefault(up.eventId(), 1.0) < minSupport) {
+                continue;
+            }
+            for (Answer d : down.getOrDefault(normalized(up.question()), List.of())) {
+                if (!up.answer().equals(d.answer())) {
+                    pairs.add(new Pair(1, up.question(), up.answer(), d.answer()));
+                }
+            }
+        }
+        pairs.sort(
+                Comparator.comparingInt(Pair::kind).thenComparing(Pair::prompt).thenComparing(Pair::chosen));
+        StreamingOutput body = out -> {
+            for (Pair p : pairs) {
+                write(
+                        out,
+                        JSON.createObjectNode()
+                                .put("prompt", p.prompt())
+                                .put("chosen", p.chosen())
+                                .put("rejected", p.rejected()));
+            }
+        };
+        return Response.ok(body, NDJSON).build();
     }
 
     @GET
@@ -71,51 +119,88 @@ public class ExportResource {
     @Produces(NDJSON)
     @Operation(
             summary = "Supervised pairs {messages: [user, assistant]}: answers rated up (or corrected), and answers"
-                    + " not rated down whose embedding support reaches minSupport")
+                    + " not rated at all whose embedding support reaches minSupport")
     public Response sft(
             @QueryParam("tenant") @DefaultValue("default") String tenant,
             @QueryParam("minSupport") @DefaultValue("0.8") double minSupport) {
-        String sql = "SELECT t.question, coalesce(f.corrected_answer, t.answer)"
-                + " FROM conversation_turns t LEFT JOIN answer_feedback f"
-                + " ON f.tenant = t.tenant AND f.answer_id = t.event_id"
-                + " LEFT JOIN judgements j ON j.subject_type = 'answer' AND j.subject_event_id = t.event_id"
-                + " WHERE t.tenant = ? AND t.mode <> 'no_evidence' AND (f.corrected_answer IS NOT NULL OR f.rating = 1"
-                + " OR (coalesce(f.rating, 0) = 0 AND EXISTS (SELECT 1 FROM jsonb_array_elements(j.scores) s"
-                + " WHERE s ->> 'metric' = 'embedding_support' AND (s ->> 'value')::float8 >= ?)))"
-                + " ORDER BY t.created_at";
-        return stream(sql, tenant, minSupport, (rs, line) -> {
-            ArrayNode messages = line.putArray("messages");
-            messages.addObject().put("role", "user").put("content", rs.getString(1));
-            messages.addObject().put("role", "assistant").put("content", rs.getString(2));
-            return line;
-        });
-    }
-
-    private interface Line {
-        ObjectNode write(ResultSet rs, ObjectNode line) throws Exception;
-    }
-
-    private Response stream(String sql, String tenant, double minSupport, Line line) {
+        AnswerPage first;
+        try {
+            first = gateway.page(tenant, false, null);
+        } catch (GatewayAnswers.Unavailable | ProcessingException e) {
+            return unavailable(e);
+        }
+        // the first page is read before answering, so an unreachable gateway is a 503, not a cut-off stream
         StreamingOutput body = out -> {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, tenant);
-                ps.setDouble(2, minSupport);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        write(out, line.write(rs, JSON.createObjectNode()).toString());
+            try {
+                AnswerPage page = first;
+                while (true) {
+                    Map<String, Double> support = support(tenant, page.answers());
+                    for (Answer a : page.answers()) {
+                        boolean good = a.correctedAnswer() != null
+                                || (a.rating() != null && a.rating() == 1)
+                                || (a.rating() == null && support.getOrDefault(a.eventId(), -1.0) >= minSupport);
+                        if (good && !"no_evidence".equals(a.mode())) {
+                            ObjectNode line = JSON.createObjectNode();
+                            ArrayNode messages = line.putArray("messages");
+                            messages.addObject().put("role", "user").put("content", a.question());
+                            messages.addObject()
+                                    .put("role", "assistant")
+                                    .put("content", a.correctedAnswer() != null ? a.correctedAnswer() : a.answer());
+                            write(out, line);
+                        }
                     }
+                    if (page.next() == null) {
+                        break;
+                    }
+                    page = gateway.page(tenant, false, page.next());
                 }
-            } catch (java.io.IOException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.io.IOException("export failed: " + e.getMessage(), e);
+            } catch (SQLException | RuntimeException e) {
+                throw new IOException("export failed: " + e.getMessage(), e);
             }
         };
         return Response.ok(body, NDJSON).build();
     }
 
-    private static void write(OutputStream out, String json) throws java.io.IOException {
-        out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+    /** The highest embedding support the judge gave each of these answers (answers it never scored are absent). */
+    private Map<String, Double> support(String tenant, List<Answer> answers) throws SQLException {
+        if (answers.isEmpty()) {
+            return Map.of();
+        }
+        String[] ids = answers.stream().map(Answer::eventId).toArray(String[]::new);
+        Map<String, Double> support = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT j.subject_event_id, max((s ->> 'value')::float8)"
+                        + " FROM judgements j CROSS JOIN LATERAL jsonb_array_elements(j.scores) s"
+                        + " WHERE j.subject_type = 'answer' AND j.tenant = ? AND j.subject_event_id = ANY (?)"
+                        + " AND s ->> 'metric' = 'embedding_support' GROUP BY j.subject_event_id")) {
+            ps.setString(1, tenant);
+            ps.setArray(2, c.createArrayOf("text", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    support.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+        }
+        return support;
+    }
+
+    private static String normalized(String question) {
+        return question.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Response unavailable(Exception e) {
+        String detail = e instanceof SQLException
+                ? "the database is unavailable: " + e.getMessage()
+                : e instanceof GatewayAnswers.Unavailable
+                        ? e.getMessage()
+                        : "the gateway is unreachable: " + e.getMessage();
+        return Response.status(503)
+                .type("application/problem+json")
+                .entity(Map.of("status", 503, "detail", detail))
+                .build();
+    }
+
+    private static void write(OutputStream out, ObjectNode line) throws IOException {
+        out.write((line.toString() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,19 +2,26 @@ package io.ragline.judge.evals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The gateway's streamed {@code POST /v1/chat} on 127.0.0.1: a knowledgeable answerer (the right document first, the
- * reference answer) or, once degraded, a poor one (a wrong document, a wrong answer).
+ * The gateway on 127.0.0.1. Its streamed {@code POST /v1/chat}: a knowledgeable answerer (the right document first,
+ * the reference answer) or, once degraded, a poor one (a wrong document, a wrong answer). Its answers API
+ * ({@code GET /admin/answers}, {@link io.ragline.contracts.answer.api.AnswersApi}): the answered turns a test put in
+ * {@link #ANSWERS}, oldest first, page by page, for the admin token {@link #ADMIN_TOKEN} only.
  */
 public class StubGateway implements QuarkusTestResourceLifecycleManager {
 
@@ -24,6 +31,10 @@ public class StubGateway implements QuarkusTestResourceLifecycleManager {
             "What is the capital of France?", new String[] {"Paris", "doc-france"},
             "How many legs does a spider have?", new String[] {"eight", "doc-spider"},
             "What gas do plants absorb?", new String[] {"carbon dioxide", "doc-plants"});
+    public static final String ADMIN_TOKEN = "judge-test-admin";
+    /** Answered turns by tenant, oldest first, in the shape of {@code AnswersApi.Answer}. */
+    public static final Map<String, List<ObjectNode>> ANSWERS = new ConcurrentHashMap<>();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private HttpServer server;
 
@@ -65,12 +76,66 @@ public class StubGateway implements QuarkusTestResourceLifecycleManager {
                 out.write(("event: done\ndata: " + done + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
         });
+        server.createContext("/admin/answers", exchange -> {
+            try (exchange) {
+                if (!("Bearer " + ADMIN_TOKEN)
+                        .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    send(
+                            exchange,
+                            401,
+                            JSON.createObjectNode().put("status", 401).put("detail", "wrong admin token"));
+                    return;
+                }
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                boolean rated = Boolean.parseBoolean(query.get("rated"));
+                int limit = Integer.parseInt(query.get("limit"));
+                String after = query.get("after");
+                int from =
+                        after == null || after.isBlank() ? 0 : Integer.parseInt(after.substring(0, after.indexOf('|')));
+                List<ObjectNode> all = ANSWERS.getOrDefault(query.get("tenant"), List.of()).stream()
+                        .filter(a -> !rated || !a.path("rating").isNull())
+                        .toList();
+                ObjectNode page = JSON.createObjectNode();
+                ArrayNode answers = page.putArray("answers");
+                all.stream().skip(from).limit(limit).forEach(answers::add);
+                boolean more = all.size() > from + limit;
+                page.put(
+                        "next",
+                        more
+                                ? (from + limit) + "|"
+                                        + answers.get(limit - 1).path("eventId").asText()
+                                : null);
+                send(exchange, 200, page);
+            }
+        });
         server.start();
         return Map.of(
                 "judge.evals.gateway-url",
                 "http://127.0.0.1:" + server.getAddress().getPort(),
                 "judge.evals.scheduled",
-                "false");
+                "false",
+                "judge.exports.gateway-admin-token",
+                ADMIN_TOKEN,
+                "judge.exports.page-size",
+                "2");
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
     }
 
     @Override

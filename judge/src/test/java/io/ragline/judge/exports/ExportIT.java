@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.judge.StubIndex;
+import io.ragline.judge.evals.StubGateway;
 import io.ragline.runtime.testing.KafkaTestResource;
 import io.ragline.runtime.testing.PostgresTestResource;
 import jakarta.inject.Inject;
@@ -18,10 +21,15 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Preference and supervised exports from answers, feedback and judgements in the real database. */
+/**
+ * Preference and supervised exports: answers and feedback from the gateway's answers API (played by
+ * {@link StubGateway}, read page by page), scores from the judge's judgements in the real database.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(StubGateway.class)
+@WithTestResource(StubIndex.class)
 class ExportIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,21 +51,18 @@ class ExportIT {
     @Test
     void correctionsAndOpposedRatingsBecomePreferencePairsAndGoodAnswersSupervisedPairs() throws Exception {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        // the gateway's answered turns and feedback, oldest first (served two per page)
+        StubGateway.ANSWERS.put(
+                tenant,
+                List.of(
+                        answer("a1", "Vacation days?", "Ten days [1].", -1, "Thirty days [1]."),
+                        answer("a2", "Who approves travel?", "Your manager approves it [1].", 1, null),
+                        answer("a3", "who approves travel?", "Nobody does.", -1, null),
+                        answer("a4", "Where is the office?", "In Berlin [1].", null, null),
+                        answer("a5", "What is the wifi password?", "It is secret.", null, null)));
+        // the judge's own scores
         try (Connection c = dataSource.getConnection();
                 Statement st = c.createStatement()) {
-            st.execute("INSERT INTO conversations (tenant, id, title) VALUES ('" + tenant + "', 'c1', 'q')");
-            String turn = "INSERT INTO conversation_turns (tenant, conversation_id, turn, question, answer, mode,"
-                    + " event_id) VALUES ('" + tenant + "', 'c1', %d, '%s', '%s', 'generative', '%s')";
-            st.execute(String.format(turn, 1, "Vacation days?", "Ten days [1].", "a1"));
-            st.execute(String.format(turn, 2, "Who approves travel?", "Your manager approves it [1].", "a2"));
-            st.execute(String.format(turn, 3, "who approves travel?", "Nobody does.", "a3"));
-            st.execute(String.format(turn, 4, "Where is the office?", "In Berlin [1].", "a4"));
-            st.execute(String.format(turn, 5, "What is the wifi password?", "It is secret.", "a5"));
-            String feedback = "INSERT INTO answer_feedback (tenant, answer_id, rating, corrected_answer) VALUES" + " ('"
-                    + tenant + "', '%s', %d, %s)";
-            st.execute(String.format(feedback, "a1", -1, "'Thirty days [1].'"));
-            st.execute(String.format(feedback, "a2", 1, "null"));
-            st.execute(String.format(feedback, "a3", -1, "null"));
             String judgement = "INSERT INTO judgements (subject_type, subject_event_id, event_id, tenant, scores,"
                     + " judge_model) VALUES ('answer', '%s', '%s', '" + tenant
                     + "', '[{\"metric\":\"embedding_support\","
@@ -80,5 +85,23 @@ class ExportIT {
         assertThat(answers).containsExactly("Thirty days [1].", "Your manager approves it [1].", "In Berlin [1].");
         assertThat(sft.get(0).path("messages").get(0).path("role").asText()).isEqualTo("user");
         assertThat(lines("/v1/exports/sft?tenant=other-tenant")).isEmpty();
+    }
+
+    @Test
+    void anUnknownTenantExportsNothing() throws Exception {
+        assertThat(lines("/v1/exports/preferences?tenant=nobody")).isEmpty();
+        assertThat(lines("/v1/exports/sft?tenant=nobody")).isEmpty();
+    }
+
+    private static ObjectNode answer(String id, String question, String answer, Integer rating, String corrected) {
+        ObjectNode a = JSON.createObjectNode()
+                .put("eventId", id)
+                .put("question", question)
+                .put("answer", answer)
+                .put("mode", "generative")
+                .put("createdAt", "2026-12-01T10:00:0" + id.charAt(1) + "Z")
+                .put("rating", rating)
+                .put("correctedAnswer", corrected);
+        return a;
     }
 }
