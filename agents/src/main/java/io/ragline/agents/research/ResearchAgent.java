@@ -245,7 +245,7 @@ public class ResearchAgent {
                     "research-1-" + (i + 1), "research", 1, plan.questions().get(i)));
         }
         List<String> outline = plan.outline().isEmpty() ? plan.questions() : plan.outline();
-        if (store.transition(job.id(), "queued", 1, "researching", 1, 0, mode, outline, next)) {
+        if (store.transition(ResearchStore.Transition.planned(job.id(), mode, outline, next))) {
             publish(job, next);
             progress(job, "researching", "planned " + next.size() + " sub-questions (" + mode + ")");
         } else {
@@ -329,8 +329,8 @@ public class ResearchAgent {
             cancel(job); // every move below is refused once cancellation is asked for
             return;
         }
-        switch (job.status()) {
-            case "researching" -> {
+        switch (JobStatus.of(job.status())) {
+            case RESEARCHING -> {
                 List<ResearchStore.Step> research = store.steps(job.id(), "research");
                 if (research.stream().anyMatch(s -> !s.finished())) {
                     return;
@@ -338,16 +338,7 @@ public class ResearchAgent {
                 if ("model".equals(job.mode()) && job.level() < job.depth() && job.overBudget() == null) {
                     List<ResearchStore.NewStep> next = followUps(job, research);
                     if (!next.isEmpty()) {
-                        if (store.transition(
-                                job.id(),
-                                "researching",
-                                job.level(),
-                                "researching",
-                                job.level() + 1,
-                                0,
-                                null,
-                                null,
-                                next)) {
+                        if (store.transition(ResearchStore.Transition.deeper(job, next))) {
                             publish(job, next);
                             progress(
                                     job,
@@ -357,15 +348,14 @@ public class ResearchAgent {
                         return;
                     }
                 }
-                List<ResearchStore.NewStep> write =
-                        List.of(new ResearchStore.NewStep("write-0", "write", job.level(), null));
-                if (store.transition(
-                        job.id(), "researching", job.level(), "writing", job.level(), 0, null, null, write)) {
-                    publish(job, write);
+                ResearchStore.Transition write = ResearchStore.Transition.write(
+                        job, new ResearchStore.NewStep("write-0", "write", job.level(), null));
+                if (store.transition(write)) {
+                    publish(job, write.next());
                     progress(job, "writing", "writing the report");
                 }
             }
-            case "writing" -> {
+            case WRITING -> {
                 ResearchStore.Step w =
                         store.step(job.id(), "write-" + job.round()).orElse(null);
                 if (w == null) {
@@ -377,26 +367,17 @@ public class ResearchAgent {
                 }
                 Report report = report(job.id(), job.round());
                 if ("model".equals(report.mode()) && !report.claims().isEmpty()) {
-                    List<ResearchStore.NewStep> review =
-                            List.of(new ResearchStore.NewStep("review-" + job.round(), "review", job.level(), null));
-                    if (store.transition(
-                            job.id(),
-                            "writing",
-                            job.level(),
-                            "reviewing",
-                            job.level(),
-                            job.round(),
-                            null,
-                            null,
-                            review)) {
-                        publish(job, review);
+                    ResearchStore.Transition review = ResearchStore.Transition.review(
+                            job, new ResearchStore.NewStep("review-" + job.round(), "review", job.level(), null));
+                    if (store.transition(review)) {
+                        publish(job, review.next());
                         progress(job, "reviewing", "reviewing the report (round " + (job.round() + 1) + ")");
                     }
                 } else {
                     finish(job, "completed", report);
                 }
             }
-            case "reviewing" -> {
+            case REVIEWING -> {
                 ResearchStore.Step r =
                         store.step(job.id(), "review-" + job.round()).orElse(null);
                 if (r == null) {
@@ -412,11 +393,10 @@ public class ResearchAgent {
                         && job.round() + 1 < config.research().maxReviewRounds()
                         && job.overBudget() == null) {
                     int round = job.round() + 1;
-                    List<ResearchStore.NewStep> revise =
-                            List.of(new ResearchStore.NewStep("write-" + round, "write", job.level(), null));
-                    if (store.transition(
-                            job.id(), "reviewing", job.level(), "writing", job.level(), round, null, null, revise)) {
-                        publish(job, revise);
+                    ResearchStore.Transition revise = ResearchStore.Transition.revise(
+                            job, round, new ResearchStore.NewStep("write-" + round, "write", job.level(), null));
+                    if (store.transition(revise)) {
+                        publish(job, revise.next());
                         progress(job, "writing", issues.size() + " unsupported claim(s) sent back for revision");
                     }
                 } else {
@@ -424,7 +404,7 @@ public class ResearchAgent {
                 }
             }
             default -> {
-                // queued: the planner has not finished; nothing to move
+                // queued: the planner has not finished; finished: nothing to move
             }
         }
     }
