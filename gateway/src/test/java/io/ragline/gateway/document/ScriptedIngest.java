@@ -8,8 +8,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.ragline.contracts.document.api.IntakeApi;
+import io.ragline.runtime.testing.ScriptedHttp;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScriptedHttp.JSON;
 
     /** Documents by tenant + "/" + id, in the order they were last recorded. */
     public static final Map<String, ObjectNode> DOCUMENTS = new ConcurrentHashMap<>();
@@ -44,16 +44,8 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.createContext(IntakeApi.PATH + "/", ScriptedIngest::handle);
-        server.start();
-        return Map.of(
-                "quarkus.rest-client.ingest.url",
-                "http://127.0.0.1:" + server.getAddress().getPort());
+        server = ScriptedHttp.start(Map.of(IntakeApi.PATH + "/", ScriptedIngest::handle));
+        return Map.of("quarkus.rest-client.ingest.url", ScriptedHttp.url(server));
     }
 
     @Override
@@ -66,9 +58,9 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
         String path = uri.getRawPath().substring(IntakeApi.PATH.length());
         CALLS.add(
                 exchange.getRequestMethod() + " " + path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-        String tenant = query(uri, "tenant");
+        String tenant = ScriptedHttp.query(uri).get("tenant");
         if (tenant == null) {
-            send(exchange, 400, problem(400, "tenant is required"));
+            ScriptedHttp.send(exchange, 400, ScriptedHttp.problem(400, "tenant is required"));
             return;
         }
         switch (exchange.getRequestMethod() + " " + (path.startsWith("/documents/") ? "/documents/" : path)) {
@@ -78,10 +70,10 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
                         id,
                         new Stored(
                                 tenant,
-                                query(uri, "mediaType"),
-                                query(uri, "fileName"),
+                                ScriptedHttp.query(uri).get("mediaType"),
+                                ScriptedHttp.query(uri).get("fileName"),
                                 exchange.getRequestBody().readAllBytes()));
-                send(exchange, 200, JSON.createObjectNode().put("id", id));
+                ScriptedHttp.send(exchange, 200, JSON.createObjectNode().put("id", id));
             }
             case "POST /queued" -> {
                 for (JsonNode q : JSON.readTree(exchange.getRequestBody())) {
@@ -104,8 +96,7 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
                     ORDER.remove(key);
                     ORDER.add(key);
                 }
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
+                ScriptedHttp.noContent(exchange);
             }
             case "POST /not-published" -> {
                 JsonNode refused = JSON.readTree(exchange.getRequestBody());
@@ -117,13 +108,15 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
                     ((ObjectNode) doc.path("stages"))
                             .put("failed", Instant.now().toString());
                 }
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
+                ScriptedHttp.noContent(exchange);
             }
             case "GET /documents/" -> {
                 String id = URLDecoder.decode(path.substring("/documents/".length()), StandardCharsets.UTF_8);
                 ObjectNode doc = DOCUMENTS.get(tenant + "/" + id);
-                send(exchange, doc == null ? 404 : 200, doc == null ? problem(404, "no document '" + id + "'") : doc);
+                ScriptedHttp.send(
+                        exchange,
+                        doc == null ? 404 : 200,
+                        doc == null ? ScriptedHttp.problem(404, "no document '" + id + "'") : doc);
             }
             case "GET /documents" -> list(exchange, uri, tenant);
             case "POST /submissions" -> {
@@ -140,22 +133,25 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
                                     doc == null ? null : doc.path("status").asText())
                             .putNull("reason");
                 }
-                send(exchange, 200, out);
+                ScriptedHttp.send(exchange, 200, out);
             }
-            default -> send(exchange, 405, problem(405, "method not allowed"));
+            default -> ScriptedHttp.send(exchange, 405, ScriptedHttp.problem(405, "method not allowed"));
         }
     }
 
     /** Newest first; the cursor is the position after which the next page starts, written as ingest's is. */
     private static void list(HttpExchange exchange, URI uri, String tenant) throws IOException {
-        String stage = query(uri, "stage");
-        int limit = Integer.parseInt(query(uri, "limit"));
-        String after = query(uri, "after");
+        String stage = ScriptedHttp.query(uri).get("stage");
+        int limit = Integer.parseInt(ScriptedHttp.query(uri).get("limit"));
+        String after = ScriptedHttp.query(uri).get("after");
         int from = 0;
         if (after != null && !after.isBlank()) {
             int bar = after.indexOf('|');
             if (bar < 0) {
-                send(exchange, 400, problem(400, "after must be the 'next' value of the previous page"));
+                ScriptedHttp.send(
+                        exchange,
+                        400,
+                        ScriptedHttp.problem(400, "after must be the 'next' value of the previous page"));
                 return;
             }
             from = Integer.parseInt(after.substring(0, bar));
@@ -179,30 +175,6 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
                         ? (from + limit) + "|"
                                 + documents.get(limit - 1).path("documentId").asText()
                         : null);
-        send(exchange, 200, page);
-    }
-
-    private static ObjectNode problem(int status, String detail) {
-        return JSON.createObjectNode().put("status", status).put("detail", detail);
-    }
-
-    private static String query(URI uri, String name) {
-        if (uri.getRawQuery() == null) {
-            return null;
-        }
-        for (String pair : uri.getRawQuery().split("&")) {
-            if (pair.startsWith(name + "=")) {
-                return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        ScriptedHttp.send(exchange, 200, page);
     }
 }

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.ragline.runtime.testing.ScriptedHttp;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.function.Consumer;
  */
 public class ScriptedAgents implements QuarkusTestResourceLifecycleManager {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScriptedHttp.JSON;
     private static final String PATH = "/research/jobs/";
 
     static final Map<String, ObjectNode> JOBS = new ConcurrentHashMap<>();
@@ -34,16 +33,8 @@ public class ScriptedAgents implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.createContext(PATH, ScriptedAgents::handle);
-        server.start();
-        return Map.of(
-                "quarkus.rest-client.agents.url",
-                "http://127.0.0.1:" + server.getAddress().getPort());
+        server = ScriptedHttp.start(Map.of(PATH, ScriptedAgents::handle));
+        return Map.of("quarkus.rest-client.agents.url", ScriptedHttp.url(server));
     }
 
     @Override
@@ -63,7 +54,7 @@ public class ScriptedAgents implements QuarkusTestResourceLifecycleManager {
     private static void handle(HttpExchange exchange) throws IOException {
         URI uri = exchange.getRequestURI();
         String id = uri.getPath().substring(PATH.length());
-        String tenant = query(uri, "tenant");
+        String tenant = ScriptedHttp.query(uri).get("tenant");
         switch (exchange.getRequestMethod()) {
             case "PUT" -> {
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
@@ -71,29 +62,33 @@ public class ScriptedAgents implements QuarkusTestResourceLifecycleManager {
                 String owner = TENANTS.putIfAbsent(id, body.path("tenant").asText());
                 if (owner == null) {
                     JOBS.put(id, job(id, body));
-                    send(exchange, 201, JOBS.get(id));
+                    ScriptedHttp.send(exchange, 201, JOBS.get(id));
                 } else if (owner.equals(body.path("tenant").asText())) {
-                    send(exchange, 200, JOBS.get(id));
+                    ScriptedHttp.send(exchange, 200, JOBS.get(id));
                 } else {
-                    send(exchange, 409, problem(409, "research job id '" + id + "' is taken"));
+                    ScriptedHttp.send(
+                            exchange, 409, ScriptedHttp.problem(409, "research job id '" + id + "' is taken"));
                 }
             }
             case "GET" -> {
                 ObjectNode job = tenant != null && tenant.equals(TENANTS.get(id)) ? JOBS.get(id) : null;
-                send(exchange, job == null ? 404 : 200, job == null ? problem(404, "no such job") : job);
+                ScriptedHttp.send(
+                        exchange,
+                        job == null ? 404 : 200,
+                        job == null ? ScriptedHttp.problem(404, "no such job") : job);
             }
             case "DELETE" -> {
                 ObjectNode job = tenant != null && tenant.equals(TENANTS.get(id)) ? JOBS.get(id) : null;
                 if (job == null) {
-                    send(exchange, 404, problem(404, "no such job"));
+                    ScriptedHttp.send(exchange, 404, ScriptedHttp.problem(404, "no such job"));
                 } else if (!job.path("status").asText().equals("queued")) {
-                    send(exchange, 409, problem(409, "finished already"));
+                    ScriptedHttp.send(exchange, 409, ScriptedHttp.problem(409, "finished already"));
                 } else {
                     update(id, j -> j.put("status", "cancelled").put("cancelRequested", true));
-                    send(exchange, 200, JOBS.get(id));
+                    ScriptedHttp.send(exchange, 200, JOBS.get(id));
                 }
             }
-            default -> send(exchange, 405, problem(405, "method not allowed"));
+            default -> ScriptedHttp.send(exchange, 405, ScriptedHttp.problem(405, "method not allowed"));
         }
     }
 
@@ -121,29 +116,5 @@ public class ScriptedAgents implements QuarkusTestResourceLifecycleManager {
                 .put("completedSteps", 0)
                 .put("totalSteps", 0);
         return job;
-    }
-
-    private static ObjectNode problem(int status, String detail) {
-        return JSON.createObjectNode().put("status", status).put("detail", detail);
-    }
-
-    private static String query(URI uri, String name) {
-        if (uri.getRawQuery() == null) {
-            return null;
-        }
-        for (String pair : uri.getRawQuery().split("&")) {
-            if (pair.startsWith(name + "=")) {
-                return java.net.URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 }

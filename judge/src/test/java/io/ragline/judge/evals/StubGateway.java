@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.ragline.runtime.testing.ScriptedHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +79,10 @@ public class StubGateway implements QuarkusTestResourceLifecycleManager {
             try (exchange) {
                 if (!("Bearer " + ADMIN_TOKEN)
                         .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                    send(
-                            exchange,
-                            401,
-                            JSON.createObjectNode().put("status", 401).put("detail", "wrong admin token"));
+                    ScriptedHttp.send(exchange, 401, ScriptedHttp.problem(401, "wrong admin token"));
                     return;
                 }
-                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                Map<String, String> query = ScriptedHttp.query(exchange.getRequestURI());
                 boolean rated = Boolean.parseBoolean(query.get("rated"));
                 int limit = Integer.parseInt(query.get("limit"));
                 String after = query.get("after");
@@ -105,7 +101,7 @@ public class StubGateway implements QuarkusTestResourceLifecycleManager {
                                 ? (from + limit) + "|"
                                         + answers.get(limit - 1).path("eventId").asText()
                                 : null);
-                send(exchange, 200, page);
+                ScriptedHttp.send(exchange, 200, page);
             }
         });
         server.start();
@@ -118,24 +114,6 @@ public class StubGateway implements QuarkusTestResourceLifecycleManager {
                 ADMIN_TOKEN,
                 "judge.exports.page-size",
                 "2");
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new java.util.HashMap<>();
-        for (String pair : raw == null ? new String[0] : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 
     @Override
