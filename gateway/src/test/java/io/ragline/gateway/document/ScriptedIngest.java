@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -35,12 +36,27 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
     static final List<String> ORDER = new CopyOnWriteArrayList<>();
     /** Stored bodies by reference: tenant, media type, file name, bytes. */
     public static final Map<String, Stored> CONTENTS = new ConcurrentHashMap<>();
+    /** Submissions ingest has applied, by event id. */
+    static final Set<String> PROCESSED = ConcurrentHashMap.newKeySet();
     /** Every call as "METHOD path?query". */
     public static final List<String> CALLS = new CopyOnWriteArrayList<>();
 
     public record Stored(String tenant, String mediaType, String fileName, byte[] bytes) {}
 
     private HttpServer server;
+
+    /** Moves a recorded document to indexed, as ingest does once it has indexed the submission. */
+    public static void indexed(String tenant, String documentId, String eventId, int chunkCount) {
+        ObjectNode doc = DOCUMENTS.get(tenant + "/" + documentId);
+        if (doc == null) {
+            throw new IllegalStateException("no recorded document " + tenant + "/" + documentId);
+        }
+        String now = Instant.now().toString();
+        doc.put("status", "indexed").put("chunkCount", chunkCount).put("updatedAt", now);
+        ObjectNode stages = (ObjectNode) doc.path("stages");
+        stages.put("parsing", now).put("embedding", now).put("indexed", now);
+        PROCESSED.add(eventId);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -127,7 +143,9 @@ public class ScriptedIngest implements QuarkusTestResourceLifecycleManager {
                     out.addObject()
                             .put("documentId", s.path("documentId").asText())
                             .put("eventId", s.path("eventId").asText())
-                            .put("processed", false)
+                            .put(
+                                    "processed",
+                                    PROCESSED.contains(s.path("eventId").asText()))
                             .put(
                                     "status",
                                     doc == null ? null : doc.path("status").asText())
