@@ -245,7 +245,7 @@ public class ResearchAgent {
                     "research-1-" + (i + 1), "research", 1, plan.questions().get(i)));
         }
         List<String> outline = plan.outline().isEmpty() ? plan.questions() : plan.outline();
-        if (store.transition(ResearchStore.Transition.planned(job.id(), mode, outline, next))) {
+        if (store.transition(Transition.planned(job.id(), mode, outline, next))) {
             publish(job, next);
             progress(job, "researching", "planned " + next.size() + " sub-questions (" + mode + ")");
         } else {
@@ -338,7 +338,7 @@ public class ResearchAgent {
                 if ("model".equals(job.mode()) && job.level() < job.depth() && job.overBudget() == null) {
                     List<ResearchStore.NewStep> next = followUps(job, research);
                     if (!next.isEmpty()) {
-                        if (store.transition(ResearchStore.Transition.deeper(job, next))) {
+                        if (store.transition(Transition.deeper(job, next))) {
                             publish(job, next);
                             progress(
                                     job,
@@ -348,8 +348,8 @@ public class ResearchAgent {
                         return;
                     }
                 }
-                ResearchStore.Transition write = ResearchStore.Transition.write(
-                        job, new ResearchStore.NewStep("write-0", "write", job.level(), null));
+                Transition write =
+                        Transition.write(job, new ResearchStore.NewStep("write-0", "write", job.level(), null));
                 if (store.transition(write)) {
                     publish(job, write.next());
                     progress(job, "writing", "writing the report");
@@ -367,7 +367,7 @@ public class ResearchAgent {
                 }
                 Report report = report(job.id(), job.round());
                 if ("model".equals(report.mode()) && !report.claims().isEmpty()) {
-                    ResearchStore.Transition review = ResearchStore.Transition.review(
+                    Transition review = Transition.review(
                             job, new ResearchStore.NewStep("review-" + job.round(), "review", job.level(), null));
                     if (store.transition(review)) {
                         publish(job, review.next());
@@ -393,7 +393,7 @@ public class ResearchAgent {
                         && job.round() + 1 < config.research().maxReviewRounds()
                         && job.overBudget() == null) {
                     int round = job.round() + 1;
-                    ResearchStore.Transition revise = ResearchStore.Transition.revise(
+                    Transition revise = Transition.revise(
                             job, round, new ResearchStore.NewStep("write-" + round, "write", job.level(), null));
                     if (store.transition(revise)) {
                         publish(job, revise.next());

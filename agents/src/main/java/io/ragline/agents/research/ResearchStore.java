@@ -242,93 +242,6 @@ public class ResearchStore {
     }
 
     /**
-     * One move of a job's state machine: from a status at a level to another, with the steps it creates. Made by the
-     * named moves below, which say what each component is; a move {@link JobStatus} does not allow is refused.
-     *
-     * @param mode set on the job when not null (the planner's)
-     * @param outline set on the job when not null (the planner's)
-     */
-    public record Transition(
-            String jobId,
-            JobStatus from,
-            int fromLevel,
-            JobStatus to,
-            int toLevel,
-            int round,
-            String mode,
-            List<String> outline,
-            List<NewStep> next) {
-
-        public Transition {
-            if (!from.canMoveTo(to)) {
-                throw new IllegalArgumentException("a research job does not move from " + from + " to " + to);
-            }
-            next = List.copyOf(next);
-        }
-
-        /** The plan is made: queued at level 1 to researching its sub-questions. */
-        public static Transition planned(String jobId, String mode, List<String> outline, List<NewStep> next) {
-            return new Transition(jobId, JobStatus.QUEUED, 1, JobStatus.RESEARCHING, 1, 0, mode, outline, next);
-        }
-
-        /** Every researcher of the level finished: one level deeper, with follow-up sub-questions. */
-        public static Transition deeper(Job job, List<NewStep> next) {
-            return new Transition(
-                    job.id(),
-                    JobStatus.RESEARCHING,
-                    job.level(),
-                    JobStatus.RESEARCHING,
-                    job.level() + 1,
-                    0,
-                    null,
-                    null,
-                    next);
-        }
-
-        /** Research is done: write the report. */
-        public static Transition write(Job job, NewStep writer) {
-            return new Transition(
-                    job.id(),
-                    JobStatus.RESEARCHING,
-                    job.level(),
-                    JobStatus.WRITING,
-                    job.level(),
-                    0,
-                    null,
-                    null,
-                    List.of(writer));
-        }
-
-        /** The report of this round is written: review it. */
-        public static Transition review(Job job, NewStep reviewer) {
-            return new Transition(
-                    job.id(),
-                    JobStatus.WRITING,
-                    job.level(),
-                    JobStatus.REVIEWING,
-                    job.level(),
-                    job.round(),
-                    null,
-                    null,
-                    List.of(reviewer));
-        }
-
-        /** The review sent claims back: write the report again, in the next round. */
-        public static Transition revise(Job job, int round, NewStep writer) {
-            return new Transition(
-                    job.id(),
-                    JobStatus.REVIEWING,
-                    job.level(),
-                    JobStatus.WRITING,
-                    job.level(),
-                    round,
-                    null,
-                    null,
-                    List.of(writer));
-        }
-    }
-
-    /**
      * Applies a transition, inserting its next steps, in one transaction; false when the job was not there any more
      * (another instance moved it, or it was cancelled). The research stage is left only when every researcher step
      * of the level has finished.
@@ -336,28 +249,22 @@ public class ResearchStore {
     public boolean transition(Transition t) {
         String jobId = t.jobId();
         String from = t.from().value();
-        String to = t.to().value();
-        int fromLevel = t.fromLevel();
-        int toLevel = t.toLevel();
-        int round = t.round();
-        String mode = t.mode();
         List<String> outline = t.outline();
-        List<NewStep> next = t.next();
         return transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE research_jobs SET status = ?, level = ?, round = ?,"
                     + " mode = coalesce(?, mode), outline = coalesce(?::jsonb, outline), updated_at = now() WHERE id"
                     + " = ? AND status = ? AND level = ? AND NOT cancel_requested AND (? <> 'researching' OR NOT"
                     + " EXISTS (SELECT 1 FROM research_steps WHERE job_id = ? AND kind = 'research' AND status ="
                     + " 'pending'))")) {
-                ps.setString(1, to);
-                ps.setInt(2, toLevel);
-                ps.setInt(3, round);
-                ps.setString(4, mode);
+                ps.setString(1, t.to().value());
+                ps.setInt(2, t.toLevel());
+                ps.setInt(3, t.round());
+                ps.setString(4, t.mode());
                 ps.setString(
                         5, outline == null ? null : JSON.valueToTree(outline).toString());
                 ps.setString(6, jobId);
                 ps.setString(7, from);
-                ps.setInt(8, fromLevel);
+                ps.setInt(8, t.fromLevel());
                 ps.setString(9, from);
                 ps.setString(10, jobId);
                 if (ps.executeUpdate() != 1) {
@@ -368,7 +275,7 @@ public class ResearchStore {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO research_steps (job_id, step_id, kind, level, question) VALUES (?, ?, ?, ?, ?)"
                             + " ON CONFLICT DO NOTHING")) {
-                for (NewStep s : next) {
+                for (NewStep s : t.next()) {
                     ps.setString(1, jobId);
                     ps.setString(2, s.stepId());
                     ps.setString(3, s.kind());

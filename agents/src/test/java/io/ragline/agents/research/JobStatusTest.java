@@ -33,11 +33,11 @@ class JobStatusTest {
     @Test
     void aTransitionTheMachineDoesNotAllowIsRefused() {
         ResearchStore.NewStep writer = new ResearchStore.NewStep("write-0", "write", 1, null);
-        assertThatThrownBy(() -> new ResearchStore.Transition(
-                        "j", JobStatus.QUEUED, 1, JobStatus.WRITING, 1, 0, null, null, List.of(writer)))
+        assertThatThrownBy(() ->
+                        new Transition("j", JobStatus.QUEUED, 1, JobStatus.WRITING, 1, 0, null, null, List.of(writer)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("QUEUED to WRITING");
-        ResearchStore.Transition planned = ResearchStore.Transition.planned("j", "model", List.of("A"), List.of());
+        Transition planned = Transition.planned("j", "model", List.of("A"), List.of());
         assertThat(planned.from()).isEqualTo(JobStatus.QUEUED);
         assertThat(planned.to()).isEqualTo(JobStatus.RESEARCHING);
         assertThat(planned.toLevel()).isEqualTo(1);
