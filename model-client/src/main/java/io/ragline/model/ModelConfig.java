@@ -2,36 +2,14 @@ package io.ragline.model;
 
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * How a service reaches the OpenAI-compatible model server: the configuration group every service that calls models
- * nests under its own prefix ({@code gateway.model.*}, {@code agents.model.*}, {@code judge.model.*}), so the settings
+ * nests under its own prefix ({@code gateway.model.*}, {@code agents.model.*}), so the settings
  * are named and documented once. A service whose tasks need other values (longer reviews, a deterministic judge) sets
  * them in its {@code application.properties}.
  */
-public interface ModelConfig {
-
-    /**
-     * The server's OpenAI API root, for example {@code http://gpu-1:8000/v1} (vLLM) or
-     * {@code http://127.0.0.1:11434/v1} (Ollama). Unset: no model; each service answers in its model-free mode and
-     * says so.
-     */
-    Optional<String> baseUrl();
-
-    /** Bearer token, if the server wants one. */
-    Optional<String> apiKey();
-
-    /** Model name for every task without its own. */
-    @WithDefault("default")
-    String name();
-
-    /**
-     * Model name per task ({@link Task#key()}: {@code chat}, {@code query-rewrite}, {@code explain}, {@code review},
-     * {@code research}, {@code judge}): a fine-tuned model or a LoRA adapter the server serves by name.
-     */
-    Map<String, String> tasks();
+public interface ModelConfig extends ModelEndpoint {
 
     /** Bound on one call, and on the wait for each streamed token. */
     @WithDefault("60S")

@@ -1,6 +1,6 @@
 package io.ragline.judge.config;
 
-import io.ragline.model.ModelConfig;
+import io.ragline.model.ModelEndpoint;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,8 +11,11 @@ public interface JudgeConfig {
     /** Online scoring of produced answers. */
     Online online();
 
-    /** The model server for the LLM metrics (RAGAS, review findings); unset: model-free scores only. */
-    ModelConfig model();
+    /**
+     * The model server for the LLM metrics (RAGAS, review findings), the named model {@code judge} of
+     * quarkus-langchain4j; unset: model-free scores only.
+     */
+    ModelEndpoint model();
 
     /** Nightly quality runs. */
     Evals evals();

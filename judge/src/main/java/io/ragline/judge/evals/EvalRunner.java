@@ -15,7 +15,7 @@ import io.ragline.judge.index.IndexText;
 import io.ragline.judge.metrics.EmbeddingSupport;
 import io.ragline.judge.metrics.LlmMetrics;
 import io.ragline.judge.metrics.Rouge;
-import io.ragline.model.ModelServer;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -64,7 +64,7 @@ public class EvalRunner {
     JudgeConfig config;
 
     @Inject
-    ModelServer models;
+    JudgeModel judge;
 
     @Inject
     EmbeddingModel embeddings;
@@ -129,7 +129,7 @@ public class EvalRunner {
             ObjectNode modes = metadata.putObject("modes");
             ObjectNode prompts = metadata.putObject("promptVersions");
             ObjectNode judges = metadata.putObject("judgeModels");
-            if (this.models.available()) {
+            if (judge.available()) {
                 LlmMetrics.PROMPT_VERSIONS.forEach(metadata.putArray("judgePrompts")::add);
             }
             metadata.set("index", indexOrReason(tenant));
@@ -326,10 +326,10 @@ public class EvalRunner {
         if (!Double.isNaN(support)) {
             scores.put(EmbeddingSupport.METRIC, support);
         }
-        if (!models.available()) {
+        if (!judge.available()) {
             return null;
         }
-        LlmMetrics.Scored llm = LlmMetrics.score(models, embeddings, item.question(), answer, contexts, reference);
+        LlmMetrics.Scored llm = LlmMetrics.score(judge, embeddings, item.question(), answer, contexts, reference);
         llm.scores().forEach(s -> scores.put(s.metric(), s.value()));
         llm.failures().forEach(f -> LOG.warnf("question %d not judged on %s", item.ordinal(), f));
         return llm.model();

@@ -1,14 +1,11 @@
 package io.ragline.judge.metrics;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.CosineSimilarity;
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
+import io.ragline.judge.model.JudgeModel;
+import io.ragline.judge.model.MetricPrompts;
 import java.util.List;
 
 /**
@@ -24,7 +21,6 @@ public final class AnswerRelevancy {
     public static final String METRIC = "answer_relevancy";
     public static final String PROMPT_VERSION = "answer-relevancy.v1";
     public static final int QUESTIONS = 3;
-    static final String PROMPT = Prompts.load(AnswerRelevancy.class, "prompts/answer-relevancy.v1.txt");
 
     /** The score with its evidence. */
     public record Result(double value, List<String> questions, boolean noncommittal, int tokens, String model) {}
@@ -32,15 +28,11 @@ public final class AnswerRelevancy {
     private AnswerRelevancy() {}
 
     /** The score; NaN when the model wrote no question. */
-    public static Result score(ModelServer models, EmbeddingModel embeddings, String question, String answer) {
-        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
-        JsonNode j = calls.ask(
-                PROMPT,
-                "<answer>" + answer + "</answer>",
-                n -> n.path("questions").isArray());
-        List<String> questions = JsonCalls.texts(j.path("questions"));
-        boolean noncommittal =
-                j.path("noncommittal").asInt(0) == 1 || j.path("noncommittal").asBoolean(false);
+    public static Result score(JudgeModel judge, EmbeddingModel embeddings, String question, String answer) {
+        JudgeModel.Calls calls = new JudgeModel.Calls(judge);
+        MetricPrompts.Questions written = calls.ask((ai, call) -> ai.questions(call, answer));
+        List<String> questions = Texts.nonBlank(written.questions());
+        boolean noncommittal = written.noncommittal() == 1;
         if (questions.isEmpty()) {
             return new Result(Double.NaN, questions, noncommittal, calls.tokens(), calls.model());
         }

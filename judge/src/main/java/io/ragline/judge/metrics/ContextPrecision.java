@@ -1,9 +1,7 @@
 package io.ragline.judge.metrics;
 
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
+import io.ragline.judge.model.JudgeModel;
+import io.ragline.judge.model.MetricPrompts;
 import java.util.List;
 
 /**
@@ -19,7 +17,6 @@ public final class ContextPrecision {
     public static final String METRIC = "context_precision";
     public static final String WITHOUT_REFERENCE = "context_utilization";
     public static final String PROMPT_VERSION = "context-precision.v1";
-    static final String PROMPT = Prompts.load(ContextPrecision.class, "prompts/context-precision.v1.txt");
 
     /** The score with its evidence. */
     public record Result(double value, List<Integer> verdicts, int tokens, String model) {}
@@ -30,33 +27,24 @@ public final class ContextPrecision {
      * The score of the passages (in rank order) against an answer: the reference answer, or the produced one for
      * {@value #WITHOUT_REFERENCE}. NaN without passages.
      */
-    public static Result score(ModelServer models, String question, String answer, List<String> contexts) {
+    public static Result score(JudgeModel judge, String question, String answer, List<String> contexts) {
         if (contexts.isEmpty()) {
             return new Result(Double.NaN, List.of(), 0, null);
         }
-        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
-        StringBuilder data = new StringBuilder()
-                .append("<question>")
-                .append(question)
-                .append("</question>\n<answer>")
-                .append(answer)
-                .append("</answer>\n<passages>\n");
+        JudgeModel.Calls calls = new JudgeModel.Calls(judge);
+        StringBuilder passages = new StringBuilder();
         for (int i = 0; i < contexts.size(); i++) {
-            data.append("<passage n=\"")
+            passages.append("<passage n=\"")
                     .append(i + 1)
                     .append("\">")
                     .append(contexts.get(i))
                     .append("</passage>\n");
         }
-        data.append("</passages>");
-        List<Integer> verdicts = JsonCalls.verdicts(
-                calls.ask(
-                                PROMPT,
-                                data.toString(),
-                                j -> j.path("verdicts").isArray()
-                                        && j.path("verdicts").size() == contexts.size())
-                        .path("verdicts"),
-                "verdict");
+        List<Integer> verdicts = Texts.verdicts(
+                calls.ask((ai, call) ->
+                                ai.passageVerdicts(call, question, answer, passages.toString(), contexts.size()))
+                        .verdicts(),
+                MetricPrompts.Verdict::verdict);
         return new Result(averagePrecision(verdicts), verdicts, calls.tokens(), calls.model());
     }
 

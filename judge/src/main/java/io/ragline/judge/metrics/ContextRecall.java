@@ -1,9 +1,7 @@
 package io.ragline.judge.metrics;
 
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
+import io.ragline.judge.model.JudgeModel;
+import io.ragline.judge.model.MetricPrompts;
 import java.util.List;
 
 /**
@@ -15,7 +13,6 @@ public final class ContextRecall {
 
     public static final String METRIC = "context_recall";
     public static final String PROMPT_VERSION = "context-recall.v1";
-    static final String PROMPT = Prompts.load(ContextRecall.class, "prompts/context-recall.v1.txt");
 
     /** The score with its evidence. */
     public record Result(double value, List<String> statements, List<Integer> attributed, int tokens, String model) {}
@@ -23,17 +20,14 @@ public final class ContextRecall {
     private ContextRecall() {}
 
     /** The score; NaN when the reference makes no statement. */
-    public static Result score(ModelServer models, String question, String reference, List<String> contexts) {
-        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
-        StringBuilder data = new StringBuilder("<question>").append(question).append("</question>\n<context>\n");
-        contexts.forEach(c -> data.append(c).append("\n\n"));
-        data.append("</context>\n<reference>").append(reference).append("</reference>");
-        var classifications = calls.ask(
-                        PROMPT, data.toString(), j -> j.path("classifications").isArray())
-                .path("classifications");
+    public static Result score(JudgeModel judge, String question, String reference, List<String> contexts) {
+        JudgeModel.Calls calls = new JudgeModel.Calls(judge);
+        List<MetricPrompts.Classification> classifications = calls.ask(
+                        (ai, call) -> ai.classifications(call, question, Texts.passages(contexts), reference))
+                .classifications();
         List<String> statements = new java.util.ArrayList<>();
-        classifications.forEach(n -> statements.add(n.path("statement").asText("")));
-        List<Integer> attributed = JsonCalls.verdicts(classifications, "attributed");
+        classifications.forEach(c -> statements.add(c == null || c.statement() == null ? "" : c.statement()));
+        List<Integer> attributed = Texts.verdicts(classifications, MetricPrompts.Classification::attributed);
         double value = attributed.isEmpty()
                 ? Double.NaN
                 : attributed.stream().mapToInt(Integer::intValue).sum() / (double) attributed.size();

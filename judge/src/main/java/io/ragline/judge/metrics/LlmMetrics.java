@@ -2,7 +2,7 @@ package io.ragline.judge.metrics;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.ragline.contracts.judgement.JudgementProduced.Score;
-import io.ragline.model.ModelServer;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.model.ModelUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class LlmMetrics {
      * @param reference the reference answer, or null
      */
     public static Scored score(
-            ModelServer models,
+            JudgeModel judge,
             EmbeddingModel embeddings,
             String question,
             String answer,
@@ -47,27 +47,27 @@ public final class LlmMetrics {
         boolean hasReference = reference != null && !reference.isBlank();
         if (!contexts.isEmpty()) {
             attempt(Faithfulness.METRIC, failures, () -> {
-                Faithfulness.Result r = Faithfulness.score(models, question, answer, contexts);
+                Faithfulness.Result r = Faithfulness.score(judge, question, answer, contexts);
                 add(scores, Faithfulness.METRIC, r.value(), Faithfulness.PROMPT_VERSION);
                 tally(model, tokens, r.model(), r.tokens());
             });
             String precision = hasReference ? ContextPrecision.METRIC : ContextPrecision.WITHOUT_REFERENCE;
             attempt(precision, failures, () -> {
                 ContextPrecision.Result r =
-                        ContextPrecision.score(models, question, hasReference ? reference : answer, contexts);
+                        ContextPrecision.score(judge, question, hasReference ? reference : answer, contexts);
                 add(scores, precision, r.value(), ContextPrecision.PROMPT_VERSION);
                 tally(model, tokens, r.model(), r.tokens());
             });
             if (hasReference) {
                 attempt(ContextRecall.METRIC, failures, () -> {
-                    ContextRecall.Result r = ContextRecall.score(models, question, reference, contexts);
+                    ContextRecall.Result r = ContextRecall.score(judge, question, reference, contexts);
                     add(scores, ContextRecall.METRIC, r.value(), ContextRecall.PROMPT_VERSION);
                     tally(model, tokens, r.model(), r.tokens());
                 });
             }
         }
         attempt(AnswerRelevancy.METRIC, failures, () -> {
-            AnswerRelevancy.Result r = AnswerRelevancy.score(models, embeddings, question, answer);
+            AnswerRelevancy.Result r = AnswerRelevancy.score(judge, embeddings, question, answer);
             add(scores, AnswerRelevancy.METRIC, r.value(), AnswerRelevancy.PROMPT_VERSION);
             tally(model, tokens, r.model(), r.tokens());
         });

@@ -1,10 +1,8 @@
 package io.ragline.judge.metrics;
 
 import io.ragline.contracts.review.ReviewCompleted;
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
+import io.ragline.judge.model.JudgeModel;
+import io.ragline.judge.model.MetricPrompts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +18,6 @@ public final class ReviewFindings {
     public static final String ACTIONABILITY = "finding_actionability";
     public static final String PROMPT_VERSION = "review-findings.v1";
     static final int BATCH = 10;
-    static final String PROMPT = Prompts.load(ReviewFindings.class, "prompts/review-findings.v1.txt");
 
     /** The scores with the verdicts per judged finding; NaN when no finding could be judged. */
     public record Result(
@@ -33,17 +30,16 @@ public final class ReviewFindings {
 
     private ReviewFindings() {}
 
-    public static Result score(ModelServer models, String repository, List<ReviewCompleted.Finding> findings) {
+    public static Result score(JudgeModel judge, String repository, List<ReviewCompleted.Finding> findings) {
         List<ReviewCompleted.Finding> judged = findings.stream()
                 .filter(f -> f.excerpt() != null && !f.excerpt().isBlank())
                 .toList();
-        JsonCalls calls = new JsonCalls(models, Task.JUDGE);
+        JudgeModel.Calls calls = new JudgeModel.Calls(judge);
         List<Integer> valid = new ArrayList<>();
         List<Integer> actionable = new ArrayList<>();
         for (int from = 0; from < judged.size(); from += BATCH) {
             List<ReviewCompleted.Finding> batch = judged.subList(from, Math.min(judged.size(), from + BATCH));
-            StringBuilder data =
-                    new StringBuilder("<repository>").append(repository).append("</repository>\n");
+            StringBuilder data = new StringBuilder();
             for (int i = 0; i < batch.size(); i++) {
                 ReviewCompleted.Finding f = batch.get(i);
                 data.append("<finding n=\"")
@@ -61,14 +57,11 @@ public final class ReviewFindings {
                 }
                 data.append("</comment>\n<code>\n").append(f.excerpt()).append("</code>\n</finding>\n");
             }
-            var verdicts = calls.ask(
-                            PROMPT,
-                            data.toString(),
-                            j -> j.path("verdicts").isArray()
-                                    && j.path("verdicts").size() == batch.size())
-                    .path("verdicts");
-            valid.addAll(JsonCalls.verdicts(verdicts, "valid"));
-            actionable.addAll(JsonCalls.verdicts(verdicts, "actionable"));
+            List<MetricPrompts.FindingVerdict> verdicts = calls.ask(
+                            (ai, call) -> ai.findingVerdicts(call, repository, data.toString(), batch.size()))
+                    .verdicts();
+            valid.addAll(Texts.verdicts(verdicts, MetricPrompts.FindingVerdict::valid));
+            actionable.addAll(Texts.verdicts(verdicts, MetricPrompts.FindingVerdict::actionable));
         }
         return new Result(share(valid), share(actionable), valid, actionable, calls.tokens(), calls.model());
     }

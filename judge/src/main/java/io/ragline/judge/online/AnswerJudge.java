@@ -8,7 +8,7 @@ import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.judge.config.JudgeConfig;
 import io.ragline.judge.metrics.EmbeddingSupport;
 import io.ragline.judge.metrics.LlmMetrics;
-import io.ragline.model.ModelServer;
+import io.ragline.judge.model.JudgeModel;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,7 +48,7 @@ public class AnswerJudge {
     EmbeddingModel embeddings;
 
     @Inject
-    ModelServer models;
+    JudgeModel judge;
 
     @Incoming(IN)
     @Blocking
@@ -77,9 +77,9 @@ public class AnswerJudge {
         if (!Double.isNaN(support)) {
             scores.add(new JudgementProduced.Score(EmbeddingSupport.METRIC, support, "embedding", null));
         }
-        if (models.available()) {
+        if (judge.available()) {
             LlmMetrics.Scored llm =
-                    LlmMetrics.score(models, embeddings, answer.question(), answer.answer(), contexts, null);
+                    LlmMetrics.score(judge, embeddings, answer.question(), answer.answer(), contexts, null);
             scores.addAll(llm.scores());
             if (llm.model() != null) {
                 judgeModel[0] = llm.model();

@@ -9,7 +9,7 @@ import io.ragline.judge.config.JudgeConfig;
 import io.ragline.judge.index.IndexText;
 import io.ragline.judge.metrics.EmbeddingSupport;
 import io.ragline.judge.metrics.Faithfulness;
-import io.ragline.model.ModelServer;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.model.ModelUnavailableException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +44,7 @@ public class ResearchJudge {
     Judgements judgements;
 
     @Inject
-    ModelServer models;
+    JudgeModel judge;
 
     @Inject
     EmbeddingModel embeddings;
@@ -119,9 +119,9 @@ public class ResearchJudge {
             return scores; // no sentence to judge
         }
         scores.add(new JudgementProduced.Score(EmbeddingSupport.METRIC, support, "embedding", null));
-        if (models.available()) {
+        if (judge.available()) {
             try {
-                Faithfulness.Result f = Faithfulness.score(models, report.question(), body, contexts);
+                Faithfulness.Result f = Faithfulness.score(judge, report.question(), body, contexts);
                 if (!Double.isNaN(f.value())) {
                     scores.add(new JudgementProduced.Score(
                             Faithfulness.METRIC, f.value(), "llm", Faithfulness.PROMPT_VERSION));

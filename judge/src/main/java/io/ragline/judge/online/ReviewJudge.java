@@ -6,7 +6,7 @@ import io.ragline.contracts.judgement.JudgementProduced;
 import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.judge.config.JudgeConfig;
 import io.ragline.judge.metrics.ReviewFindings;
-import io.ragline.model.ModelServer;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.model.ModelUnavailableException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +40,7 @@ public class ReviewJudge {
     Judgements judgements;
 
     @Inject
-    ModelServer models;
+    JudgeModel judge;
 
     @Incoming(IN)
     @Blocking
@@ -74,9 +74,9 @@ public class ReviewJudge {
         List<ReviewCompleted.Finding> fromModel = review.findings().stream()
                 .filter(f -> "model".equals(f.source()))
                 .toList();
-        if (models.available() && !fromModel.isEmpty()) {
+        if (judge.available() && !fromModel.isEmpty()) {
             try {
-                ReviewFindings.Result r = ReviewFindings.score(models, review.repository(), fromModel);
+                ReviewFindings.Result r = ReviewFindings.score(judge, review.repository(), fromModel);
                 if (!Double.isNaN(r.precision())) {
                     scores.add(new JudgementProduced.Score(
                             ReviewFindings.PRECISION, r.precision(), "llm", ReviewFindings.PROMPT_VERSION));

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import dev.langchain4j.store.embedding.CosineSimilarity;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +23,12 @@ import org.junit.jupiter.api.Test;
  * capital.". The embeddings are the real in-process model, so the value is checked against the definition (mean
  * cosine, computed here independently), not against the documentation's number (made with OpenAI embeddings).
  */
+@QuarkusTest
+@WithTestResource(ScriptedJudge.class)
 class AnswerRelevancyTest {
+
+    @Inject
+    JudgeModel judge;
 
     private static final String QUESTION = "Where is France and what is it's capital?";
     private static final List<String> LOW = List.of(
@@ -38,15 +47,13 @@ class AnswerRelevancyTest {
 
     @Test
     void theMoreCompleteAnswerIsTheMoreRelevantOne() {
-        try (ScriptedModelServer stub = ScriptedModelServer.start(
-                r -> r.user().contains("Paris") ? Reply.text(questions(HIGH, 0)) : Reply.text(questions(LOW, 0)))) {
+        {
+            ScriptedModelServer stub = ScriptedJudge.scripted(
+                    r -> r.user().contains("Paris") ? Reply.text(questions(HIGH, 0)) : Reply.text(questions(LOW, 0)));
             AnswerRelevancy.Result low =
-                    AnswerRelevancy.score(JudgeModels.at(stub), EMBEDDINGS, QUESTION, "France is in western Europe.");
+                    AnswerRelevancy.score(judge, EMBEDDINGS, QUESTION, "France is in western Europe.");
             AnswerRelevancy.Result high = AnswerRelevancy.score(
-                    JudgeModels.at(stub),
-                    EMBEDDINGS,
-                    QUESTION,
-                    "France is in western Europe and Paris is its capital.");
+                    judge, EMBEDDINGS, QUESTION, "France is in western Europe and Paris is its capital.");
 
             double expectedLow = LOW.stream()
                     .mapToDouble(q -> CosineSimilarity.between(
@@ -63,9 +70,9 @@ class AnswerRelevancyTest {
 
     @Test
     void aNoncommittalAnswerScoresZero() {
-        try (ScriptedModelServer stub = ScriptedModelServer.start(r -> Reply.text(questions(HIGH, 1)))) {
-            AnswerRelevancy.Result r =
-                    AnswerRelevancy.score(JudgeModels.at(stub), EMBEDDINGS, QUESTION, "I don't know.");
+        {
+            ScriptedModelServer stub = ScriptedJudge.scripted(r -> Reply.text(questions(HIGH, 1)));
+            AnswerRelevancy.Result r = AnswerRelevancy.score(judge, EMBEDDINGS, QUESTION, "I don't know.");
 
             assertThat(r.noncommittal()).isTrue();
             assertThat(r.value()).isZero();

@@ -3,8 +3,12 @@ package io.ragline.judge.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -15,7 +19,12 @@ import org.junit.jupiter.api.Test;
  * Paris." alone scores 0.9999999999, followed by the irrelevant "The Brandenburg Gate is located in Berlin." still
  * 0.9999999999, and preceded by it 0.49999999995.
  */
+@QuarkusTest
+@WithTestResource(ScriptedJudge.class)
 class ContextPrecisionTest {
+
+    @Inject
+    JudgeModel judge;
 
     private static final String EIFFEL = "The Eiffel Tower is located in Paris.";
     private static final String BERLIN = "The Brandenburg Gate is located in Berlin.";
@@ -33,12 +42,13 @@ class ContextPrecisionTest {
     @Test
     void theJudgeGivesOneVerdictPerPassageInRankOrder() {
         AtomicInteger calls = new AtomicInteger();
-        try (ScriptedModelServer stub = ScriptedModelServer.start(r -> calls.incrementAndGet() == 1
-                ? Reply.text("{\"verdicts\": [{\"passage\": 1, \"reason\": \"only one\", \"verdict\": 1}]}")
-                : Reply.text("{\"verdicts\": [{\"passage\": 1, \"reason\": \"Berlin\", \"verdict\": 0},"
-                        + " {\"passage\": 2, \"reason\": \"says where\", \"verdict\": 1}]}"))) {
+        {
+            ScriptedModelServer stub = ScriptedJudge.scripted(r -> calls.incrementAndGet() == 1
+                    ? Reply.text("{\"verdicts\": [{\"passage\": 1, \"reason\": \"only one\", \"verdict\": 1}]}")
+                    : Reply.text("{\"verdicts\": [{\"passage\": 1, \"reason\": \"Berlin\", \"verdict\": 0},"
+                            + " {\"passage\": 2, \"reason\": \"says where\", \"verdict\": 1}]}"));
             ContextPrecision.Result r = ContextPrecision.score(
-                    JudgeModels.at(stub), "Where is the Eiffel Tower located?", EIFFEL, List.of(BERLIN, EIFFEL));
+                    judge, "Where is the Eiffel Tower located?", EIFFEL, List.of(BERLIN, EIFFEL));
 
             assertThat(r.verdicts()).containsExactly(0, 1);
             assertThat(r.value()).isCloseTo(0.49999999995, within(1e-12));

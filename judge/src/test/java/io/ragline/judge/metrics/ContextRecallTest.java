@@ -2,8 +2,12 @@ package io.ragline.judge.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.judge.model.JudgeModel;
 import io.ragline.model.testing.ScriptedModelServer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +17,12 @@ import org.junit.jupiter.api.Test;
  * capital is Paris."; the low-recall context mentions Western Europe but not the capital, so of the reference's two
  * statements one is attributed: context recall 0.5.
  */
+@QuarkusTest
+@WithTestResource(ScriptedJudge.class)
 class ContextRecallTest {
+
+    @Inject
+    JudgeModel judge;
 
     private static final String LOW_RECALL_CONTEXT = "France, in Western Europe, encompasses medieval cities, alpine"
             + " villages and Mediterranean beaches. The country is also renowned for its wines and sophisticated"
@@ -22,11 +31,14 @@ class ContextRecallTest {
 
     @Test
     void theDocumentedExampleScoresOneHalf() {
-        try (ScriptedModelServer stub = ScriptedModelServer.start(r -> Reply.text("{\"classifications\": ["
-                + "{\"statement\": \"France is in Western Europe.\", \"reason\": \"stated\", \"attributed\": 1},"
-                + "{\"statement\": \"Its capital is Paris.\", \"reason\": \"not mentioned\", \"attributed\": 0}]}"))) {
+        {
+            ScriptedModelServer stub = ScriptedJudge.scripted(
+                    r -> Reply.text(
+                            "{\"classifications\": ["
+                                    + "{\"statement\": \"France is in Western Europe.\", \"reason\": \"stated\", \"attributed\": 1},"
+                                    + "{\"statement\": \"Its capital is Paris.\", \"reason\": \"not mentioned\", \"attributed\": 0}]}"));
             ContextRecall.Result r = ContextRecall.score(
-                    JudgeModels.at(stub),
+                    judge,
                     "Where is France and what is it's capital?",
                     "France is in Western Europe and its capital is Paris.",
                     List.of(LOW_RECALL_CONTEXT));
@@ -41,9 +53,9 @@ class ContextRecallTest {
 
     @Test
     void aReferenceWithoutStatementsHasNoScore() {
-        try (ScriptedModelServer stub = ScriptedModelServer.start(r -> Reply.text("{\"classifications\": []}"))) {
-            assertThat(ContextRecall.score(JudgeModels.at(stub), "q", "-", List.of("c"))
-                            .value())
+        {
+            ScriptedModelServer stub = ScriptedJudge.scripted(r -> Reply.text("{\"classifications\": []}"));
+            assertThat(ContextRecall.score(judge, "q", "-", List.of("c")).value())
                     .isNaN();
         }
     }
