@@ -77,13 +77,4 @@ public final class JsonCalls {
         array.forEach(n -> out.add(n.path(field).asInt(0) == 1 ? 1 : 0));
         return out;
     }
-
-    /** Numbered items, one per line, for a prompt. */
-    public static String numbered(List<String> items) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < items.size(); i++) {
-            b.append(i + 1).append(". ").append(items.get(i)).append('\n');
-        }
-        return b.toString();
-    }
 }

@@ -27,7 +27,7 @@ public interface ModelEndpoint {
     String name();
 
     /**
-     * Model name per task ({@link Task#key()}: {@code chat}, {@code query-rewrite}, {@code explain}, {@code review},
+     * Model name per task (the service's named models: {@code chat}, {@code query-rewrite}, {@code explain}, {@code review},
      * {@code research}, {@code judge}): a fine-tuned model or a LoRA adapter the server serves by name.
      */
     Map<String, String> tasks();

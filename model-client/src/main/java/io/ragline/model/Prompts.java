@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Versioned prompt files on the class path, and what model answers wrap around JSON. */
 public final class Prompts {
@@ -29,5 +30,24 @@ public final class Prompts {
             t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
         }
         return t;
+    }
+
+    /** Numbered items, one per line ({@code 1. first}), for a prompt. */
+    public static String numbered(List<String> items) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < items.size(); i++) {
+            b.append(i + 1).append(". ").append(items.get(i)).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** The non-blank strings of a model's list, stripped (a missing list reads as empty). */
+    public static List<String> nonBlank(List<String> texts) {
+        return texts == null
+                ? List.of()
+                : texts.stream()
+                        .filter(t -> t != null && !t.isBlank())
+                        .map(String::strip)
+                        .toList();
     }
 }

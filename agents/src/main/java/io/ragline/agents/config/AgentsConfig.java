@@ -1,6 +1,6 @@
 package io.ragline.agents.config;
 
-import io.ragline.model.ModelConfig;
+import io.ragline.model.ModelEndpoint;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.Optional;
 public interface AgentsConfig {
 
     /** The self-hosted, OpenAI-compatible model server (vLLM, TGI, Ollama, llama.cpp server). */
-    ModelConfig model();
+    ModelEndpoint model();
 
     /** The GitHub REST API the review agent reads pull requests from and posts reviews to. */
     GitHub github();

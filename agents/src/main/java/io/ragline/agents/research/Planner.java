@@ -1,10 +1,7 @@
 package io.ragline.agents.research;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
+import io.ragline.model.AiCalls;
 import io.ragline.model.Prompts;
-import io.ragline.model.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,23 +10,17 @@ import java.util.Set;
 /** The planner: an outline and {@code breadth} sub-questions, then follow-up sub-questions per level of depth. */
 final class Planner {
 
-    static final String PLAN = Prompts.load(Planner.class, "prompts/research-plan.v1.txt");
-    static final String FOLLOW_UP = Prompts.load(Planner.class, "prompts/research-followup.v1.txt");
-
     /** An outline and the sub-questions, with the tokens the model spent. */
     record Plan(List<String> outline, List<String> questions, int tokens) {}
 
     private Planner() {}
 
-    static Plan plan(ModelServer models, String question, int breadth) {
-        JsonCalls calls = new JsonCalls(models, Task.RESEARCH);
-        JsonNode j = calls.ask(
-                PLAN,
-                "<question>" + question + "</question>\nSub-questions wanted: " + breadth,
-                n -> n.path("questions").isArray() && !n.path("questions").isEmpty());
+    static Plan plan(ResearchModel model, String question, int breadth) {
+        AiCalls.Tally calls = model.tally();
+        ResearchPrompts.Plan plan = model.ask(calls, (p, id) -> p.plan(id, question, breadth));
         return new Plan(
-                JsonCalls.texts(j.path("outline")),
-                distinct(JsonCalls.texts(j.path("questions")), Set.of(), breadth),
+                Prompts.nonBlank(plan.outline()),
+                distinct(Prompts.nonBlank(plan.questions()), Set.of(), breadth),
                 calls.tokens());
     }
 
@@ -43,21 +34,14 @@ final class Planner {
     }
 
     static Plan followUps(
-            ModelServer models, String question, List<String> researched, List<String> notes, int breadth) {
-        JsonCalls calls = new JsonCalls(models, Task.RESEARCH);
-        StringBuilder data = new StringBuilder("<question>")
-                .append(question)
-                .append("</question>\n<researched>\n")
-                .append(JsonCalls.numbered(researched))
-                .append("</researched>\n<notes>\n")
-                .append(JsonCalls.numbered(notes))
-                .append("</notes>\nFollow-up questions wanted: ")
-                .append(breadth);
-        JsonNode j =
-                calls.ask(FOLLOW_UP, data.toString(), n -> n.path("questions").isArray());
+            ResearchModel model, String question, List<String> researched, List<String> notes, int breadth) {
+        AiCalls.Tally calls = model.tally();
+        ResearchPrompts.Questions more = model.ask(
+                calls,
+                (p, id) -> p.followUps(id, question, Prompts.numbered(researched), Prompts.numbered(notes), breadth));
         return new Plan(
                 List.of(),
-                distinct(JsonCalls.texts(j.path("questions")), Set.copyOf(researched), breadth),
+                distinct(Prompts.nonBlank(more.questions()), Set.copyOf(researched), breadth),
                 calls.tokens());
     }
 

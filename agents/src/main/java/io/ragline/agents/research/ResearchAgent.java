@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.ragline.agents.config.AgentsConfig;
+import io.ragline.agents.model.AgentModel;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.InvalidEventException;
 import io.ragline.contracts.TokenUsage;
@@ -13,7 +14,6 @@ import io.ragline.contracts.research.ResearchCompleted;
 import io.ragline.contracts.research.ResearchProgress;
 import io.ragline.contracts.research.ResearchRequested;
 import io.ragline.contracts.research.ResearchStep;
-import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
 import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
@@ -72,7 +72,10 @@ public class ResearchAgent {
     AgentsConfig config;
 
     @Inject
-    ModelServer models;
+    AgentModel agentModel;
+
+    @Inject
+    ResearchPrompts prompts;
 
     @Inject
     @Channel(STEPS_OUT)
@@ -219,6 +222,10 @@ public class ResearchAgent {
         store.job(job.id()).ifPresent(this::advance);
     }
 
+    private ResearchModel model() {
+        return new ResearchModel(agentModel, prompts);
+    }
+
     private void plan(ResearchStore.Job job) {
         if (job.cancelRequested()) {
             cancel(job);
@@ -226,9 +233,9 @@ public class ResearchAgent {
         }
         Planner.Plan plan;
         String mode = "model";
-        if (models.available()) {
+        if (model().available()) {
             try {
-                plan = Planner.plan(models, job.question(), job.breadth());
+                plan = Planner.plan(model(), job.question(), job.breadth());
             } catch (ModelUnavailableException e) {
                 LOG.warnf("research %s planned without the model: %s", job.id(), e.getMessage());
                 plan = Planner.extractive(job.question(), job.breadth());
@@ -270,7 +277,7 @@ public class ResearchAgent {
                 try {
                     ObjectNode result = "model".equals(job.mode())
                             ? Researcher.research(
-                                    models,
+                                    model(),
                                     search,
                                     step.question(),
                                     config.research().queriesPerQuestion(),
@@ -292,7 +299,7 @@ public class ResearchAgent {
                     List<Writer.Issue> issues = job.round() == 0 ? List.of() : issues(job.id(), job.round() - 1);
                     try {
                         report = Writer.write(
-                                models, job.question(), job.outline(), material, draft, issues, checkpoint, tokens);
+                                model(), job.question(), job.outline(), material, draft, issues, checkpoint, tokens);
                     } catch (ModelUnavailableException e) {
                         LOG.warnf("research %s: the writer failed: %s", job.id(), e.getMessage());
                         report = draft != null ? draft : Writer.extractive(job.question(), material, "extractive");
@@ -309,7 +316,7 @@ public class ResearchAgent {
                 try {
                     result.set(
                             "verdicts",
-                            ResearchStore.JSON.valueToTree(Reviewer.review(models, report, checkpoint, tokens)));
+                            ResearchStore.JSON.valueToTree(Reviewer.review(model(), report, checkpoint, tokens)));
                 } catch (ModelUnavailableException e) {
                     LOG.warnf("research %s: the reviewer failed: %s", job.id(), e.getMessage());
                     result.put("skipped", "the reviewer failed: " + e.getMessage());
@@ -419,7 +426,7 @@ public class ResearchAgent {
             }
         }
         try {
-            Planner.Plan plan = Planner.followUps(models, job.question(), researched, notes, job.breadth());
+            Planner.Plan plan = Planner.followUps(model(), job.question(), researched, notes, job.breadth());
             store.charge(job.id(), plan.tokens(), 1);
             List<ResearchStore.NewStep> next = new ArrayList<>();
             int level = job.level() + 1;

@@ -3,10 +3,8 @@ package io.ragline.agents.research;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
+import io.ragline.model.AiCalls;
 import io.ragline.model.Prompts;
-import io.ragline.model.Task;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
@@ -25,8 +23,6 @@ import java.util.Set;
  */
 final class Researcher {
 
-    static final String QUERIES = Prompts.load(Researcher.class, "prompts/research-queries.v1.txt");
-    static final String NOTES = Prompts.load(Researcher.class, "prompts/research-notes.v1.txt");
     static final int NOTES_WITHOUT_MODEL = 3;
 
     /** What a search needs: the retriever, the tenant, the job's filters, passages per query. */
@@ -42,50 +38,50 @@ final class Researcher {
 
     /** Researches with the model; {@code checkpoint} runs before each model call (cancellation). */
     static ObjectNode research(
-            ModelServer models, Search search, String subQuestion, int queries, Runnable checkpoint, int[] tokens) {
-        JsonCalls calls = new JsonCalls(models, Task.RESEARCH);
-        checkpoint.run();
-        List<String> rewritten = JsonCalls.texts(calls.ask(
-                        QUERIES,
-                        "<question>" + subQuestion + "</question>\nQueries wanted: " + queries,
-                        n -> n.path("queries").isArray())
-                .path("queries"));
-        Set<String> all = new LinkedHashSet<>();
-        all.add(subQuestion);
-        rewritten.stream().limit(queries).forEach(all::add);
-        List<SearchResponse.Hit> passages = retrieve(search, all);
-        ObjectNode result = result(all, passages);
-        ArrayNode notes = result.putArray("notes");
-        if (!passages.isEmpty()) {
-            StringBuilder data =
-                    new StringBuilder("<question>").append(subQuestion).append("</question>\n<passages>\n");
-            for (int i = 0; i < passages.size(); i++) {
-                data.append("<passage n=\"")
-                        .append(i + 1)
-                        .append("\">")
-                        .append(passages.get(i).text())
-                        .append("</passage>\n");
-            }
-            data.append("</passages>");
+            ResearchModel model, Search search, String subQuestion, int queries, Runnable checkpoint, int[] tokens) {
+        AiCalls.Tally calls = model.tally();
+        try {
             checkpoint.run();
-            JsonNode j = calls.ask(NOTES, data.toString(), n -> n.path("notes").isArray());
-            for (JsonNode n : j.path("notes")) {
-                List<Integer> cited = new ArrayList<>();
-                n.path("passages").forEach(p -> {
-                    int i = p.asInt(0);
-                    if (i >= 1 && i <= passages.size() && !cited.contains(i - 1)) {
-                        cited.add(i - 1);
+            List<String> rewritten = Prompts.nonBlank(model.ask(calls, (p, id) -> p.queries(id, subQuestion, queries))
+                    .queries());
+            Set<String> all = new LinkedHashSet<>();
+            all.add(subQuestion);
+            rewritten.stream().limit(queries).forEach(all::add);
+            List<SearchResponse.Hit> passages = retrieve(search, all);
+            ObjectNode result = result(all, passages);
+            ArrayNode notes = result.putArray("notes");
+            if (!passages.isEmpty()) {
+                StringBuilder numbered = new StringBuilder();
+                for (int i = 0; i < passages.size(); i++) {
+                    numbered.append("<passage n=\"")
+                            .append(i + 1)
+                            .append("\">")
+                            .append(passages.get(i).text())
+                            .append("</passage>\n");
+                }
+                checkpoint.run();
+                ResearchPrompts.Notes found =
+                        model.ask(calls, (p, id) -> p.notes(id, subQuestion, numbered.toString()));
+                for (ResearchPrompts.Note n : found.notes()) {
+                    List<Integer> cited = new ArrayList<>();
+                    if (n == null || n.text() == null || n.text().isBlank() || n.passages() == null) {
+                        continue;
                     }
-                });
-                if (!cited.isEmpty() && !n.path("text").asText().isBlank()) {
-                    ObjectNode note = notes.addObject()
-                            .put("text", n.path("text").asText().strip());
-                    cited.forEach(note.putArray("passages")::add);
+                    n.passages().forEach(i -> {
+                        if (i != null && i >= 1 && i <= passages.size() && !cited.contains(i - 1)) {
+                            cited.add(i - 1);
+                        }
+                    });
+                    if (!cited.isEmpty()) {
+                        ObjectNode note = notes.addObject().put("text", n.text().strip());
+                        cited.forEach(note.putArray("passages")::add);
+                    }
                 }
             }
+            return result;
+        } finally {
+            tokens[0] += calls.tokens();
         }
-        tokens[0] += calls.tokens();
-        return result;
     }
 
     /** Researches without a model: the best sentence of each of the best passages, quoted. */

@@ -1,24 +1,18 @@
 package io.ragline.agents.research;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
+import io.ragline.model.AiCalls;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The reviewer: each claim of the report checked against the text of the sources it cites. */
 final class Reviewer {
 
-    static final String REVIEW = Prompts.load(Reviewer.class, "prompts/research-review.v1.txt");
-
     /** The verdict on one claim, in report order. */
     record Verdict(boolean supported, String reason) {}
 
     private Reviewer() {}
 
-    static List<Verdict> review(ModelServer models, Report report, Runnable checkpoint, int[] tokens) {
+    static List<Verdict> review(ResearchModel model, Report report, Runnable checkpoint, int[] tokens) {
         List<Report.Claim> claims = report.claims();
         if (claims.isEmpty()) {
             return List.of();
@@ -40,17 +34,20 @@ final class Reviewer {
             }
             data.append("</claim>\n");
         }
-        JsonCalls calls = new JsonCalls(models, Task.RESEARCH);
+        AiCalls.Tally calls = model.tally();
         checkpoint.run();
-        JsonNode j = calls.ask(
-                REVIEW,
-                data.toString(),
-                n -> n.path("verdicts").isArray() && n.path("verdicts").size() == claims.size());
-        tokens[0] += calls.tokens();
+        ResearchPrompts.Verdicts verdicts;
+        try {
+            verdicts = model.ask(calls, (p, id) -> p.review(id, data.toString(), claims.size()));
+        } finally {
+            tokens[0] += calls.tokens();
+        }
         List<Verdict> out = new ArrayList<>();
-        j.path("verdicts")
-                .forEach(v -> out.add(new Verdict(
-                        v.path("verdict").asInt(0) == 1, v.path("reason").asText(""))));
+        verdicts.verdicts()
+                .forEach(v -> out.add(
+                        v == null
+                                ? new Verdict(false, "")
+                                : new Verdict(v.verdict() == 1, v.reason() == null ? "" : v.reason())));
         return out;
     }
 }

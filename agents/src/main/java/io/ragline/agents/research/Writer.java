@@ -1,10 +1,8 @@
 package io.ragline.agents.research;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ragline.model.JsonCalls;
-import io.ragline.model.ModelServer;
+import io.ragline.model.AiCalls;
 import io.ragline.model.Prompts;
-import io.ragline.model.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +14,6 @@ import java.util.Map;
  * dropped, so every sentence of the report rests on a source.
  */
 final class Writer {
-
-    static final String WRITE = Prompts.load(Writer.class, "prompts/research-write.v1.txt");
 
     /** One note with the reference numbers of its sources. */
     record Note(String subQuestion, String text, List<Integer> sources) {}
@@ -78,7 +74,7 @@ final class Writer {
 
     /** The report from the notes (or a revision of {@code draft} answering {@code issues}). */
     static Report write(
-            ModelServer models,
+            ResearchModel model,
             String question,
             List<String> outline,
             Material material,
@@ -86,48 +82,58 @@ final class Writer {
             List<Issue> issues,
             Runnable checkpoint,
             int[] tokens) {
-        JsonCalls calls = new JsonCalls(models, Task.RESEARCH);
-        StringBuilder data = new StringBuilder("<question>").append(question).append("</question>\n<outline>\n");
-        data.append(JsonCalls.numbered(outline)).append("</outline>\n<notes>\n");
+        StringBuilder notes = new StringBuilder();
         for (Note n : material.notes()) {
-            data.append("- ").append(n.text()).append(" (sources ");
-            data.append(
+            notes.append("- ").append(n.text()).append(" (sources ");
+            notes.append(
                     String.join(", ", n.sources().stream().map(String::valueOf).toList()));
-            data.append(")\n");
+            notes.append(")\n");
         }
-        data.append("</notes>");
+        StringBuilder revision = new StringBuilder();
         if (draft != null) {
-            data.append("\n<draft>\n").append(draft.markdown()).append("</draft>\n<issues>\n");
-            issues.forEach(i -> data.append("- \"")
+            revision.append("\n<draft>\n").append(draft.markdown()).append("</draft>\n<issues>\n");
+            issues.forEach(i -> revision.append("- \"")
                     .append(i.claim())
                     .append("\": ")
                     .append(i.reason())
                     .append('\n'));
-            data.append("</issues>");
+            revision.append("</issues>");
         }
         checkpoint.run();
-        JsonNode j = calls.ask(WRITE, data.toString(), n -> n.path("sections").isArray());
-        tokens[0] += calls.tokens();
+        AiCalls.Tally calls = model.tally();
+        ResearchPrompts.Draft written;
+        try {
+            written = model.ask(
+                    calls,
+                    (p, id) -> p.write(id, question, Prompts.numbered(outline), notes.toString(), revision.toString()));
+        } finally {
+            tokens[0] += calls.tokens();
+        }
         List<Report.Section> sections = new ArrayList<>();
-        for (JsonNode s : j.path("sections")) {
+        for (ResearchPrompts.DraftSection s : written.sections()) {
+            if (s == null) {
+                continue;
+            }
             List<Report.Claim> claims = new ArrayList<>();
-            for (JsonNode c : s.path("claims")) {
+            for (ResearchPrompts.DraftClaim c :
+                    s.claims() == null ? List.<ResearchPrompts.DraftClaim>of() : s.claims()) {
                 List<Integer> cited = new ArrayList<>();
-                c.path("sources").forEach(n -> {
-                    int k = n.asInt(0);
-                    if (k >= 1 && k <= material.sources().size() && !cited.contains(k)) {
+                if (c == null || c.text() == null || c.text().isBlank() || c.sources() == null) {
+                    continue;
+                }
+                c.sources().forEach(k -> {
+                    if (k != null && k >= 1 && k <= material.sources().size() && !cited.contains(k)) {
                         cited.add(k);
                     }
                 });
-                if (!cited.isEmpty() && !c.path("text").asText().isBlank()) {
-                    claims.add(new Report.Claim(c.path("text").asText().strip(), cited));
+                if (!cited.isEmpty()) {
+                    claims.add(new Report.Claim(c.text().strip(), cited));
                 }
             }
-            sections.add(new Report.Section(s.path("heading").asText("Findings"), claims));
+            sections.add(new Report.Section(
+                    s.heading() == null || s.heading().isBlank() ? "Findings" : s.heading(), claims));
         }
-        String title = j.path("title").asText("").isBlank()
-                ? question
-                : j.path("title").asText();
+        String title = written.title() == null || written.title().isBlank() ? question : written.title();
         return new Report(title, "model", sections, material.sources(), material.missing(), List.of());
     }
 

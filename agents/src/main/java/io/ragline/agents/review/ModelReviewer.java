@@ -1,20 +1,14 @@
 package io.ragline.agents.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import io.ragline.agents.model.AgentModel;
 import io.ragline.agents.review.diff.DiffBudget;
 import io.ragline.agents.review.diff.DiffLine;
 import io.ragline.agents.review.diff.FileDiff;
 import io.ragline.agents.review.diff.Hunk;
-import io.ragline.model.Completion;
-import io.ragline.model.ModelServer;
-import io.ragline.model.ModelUnavailableException;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
-import java.io.IOException;
+import io.ragline.model.AiCalls;
+import io.ragline.model.PerCallParameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,14 +17,13 @@ import java.util.Set;
 
 /**
  * Reviews one part of a diff with the model: the diff with every line's location, the pull request's title and
- * description, the repository's instructions and the files left out; the answer must be JSON findings, asked for once
- * more when it is not; findings on lines outside the diff, on unknown files or without a message are dropped.
+ * description, the repository's instructions and the files left out ({@link ReviewPrompts}); the answer must be JSON
+ * findings, asked for once more when it is not; findings on lines outside the diff, on unknown files or without a
+ * message are dropped. The repository's {@code model} setting, when it has one, names the model of the call.
  */
 final class ModelReviewer {
 
     static final String PROMPT_VERSION = "review.v1";
-    static final String PROMPT = Prompts.load(ModelReviewer.class, "prompts/review.v1.txt");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SEVERITIES = Set.of("critical", "major", "minor", "info");
 
     /** The findings of one part and what it cost. */
@@ -39,7 +32,8 @@ final class ModelReviewer {
     private ModelReviewer() {}
 
     static Result review(
-            ModelServer models,
+            AgentModel model,
+            ReviewPrompts prompts,
             DiffBudget.Part part,
             String title,
             String description,
@@ -75,48 +69,26 @@ final class ModelReviewer {
             }
         }
         user.append("<diff>\n").append(annotated(part)).append("</diff>");
-        List<ChatMessage> messages =
-                new ArrayList<>(List.of(SystemMessage.from(PROMPT), UserMessage.from(user.toString())));
         Map<String, FileDiff> files = new java.util.HashMap<>();
         part.slices().forEach(s -> files.put(s.file().path(), s.file()));
 
-        int prompt = 0;
-        int written = 0;
-        String problem = null;
-        for (int attempt = 0; attempt < 2; attempt++) {
-            if (problem != null) {
-                messages.add(UserMessage.from(
-                        "Your answer was not valid (" + problem + "). Answer again with the JSON object only."));
+        AiCalls.Tally calls = model.tally();
+        ChatRequestParameters repositoryModel = settings.model() == null
+                ? null
+                : ChatRequestParameters.builder().modelName(settings.model()).build();
+        ReviewPrompts.Findings answer = PerCallParameters.with(
+                repositoryModel, () -> calls.add(() -> model.ask(prompts, (p, id) -> p.findings(id, user.toString()))));
+        List<Finding> findings = new ArrayList<>();
+        int dropped = 0;
+        for (JsonNode f : answer.findings()) {
+            Finding finding = f == null ? null : validate(f, files);
+            if (finding == null) {
+                dropped++;
+            } else {
+                findings.add(finding);
             }
-            Completion c = models.complete(Task.REVIEW, settings.model(), messages, true);
-            prompt += c.promptTokens();
-            written += c.completionTokens();
-            JsonNode root;
-            try {
-                root = JSON.readTree(Prompts.unfenced(c.text()));
-            } catch (IOException e) {
-                problem = "not JSON";
-                messages.add(dev.langchain4j.data.message.AiMessage.from(c.text()));
-                continue;
-            }
-            if (root == null || !root.path("findings").isArray()) {
-                problem = "a JSON object with a 'findings' array was expected";
-                messages.add(dev.langchain4j.data.message.AiMessage.from(c.text()));
-                continue;
-            }
-            List<Finding> findings = new ArrayList<>();
-            int dropped = 0;
-            for (JsonNode f : root.path("findings")) {
-                Finding finding = validate(f, files);
-                if (finding == null) {
-                    dropped++;
-                } else {
-                    findings.add(finding);
-                }
-            }
-            return new Result(findings, dropped, prompt, written, c.model());
         }
-        throw new ModelUnavailableException("the model answered invalid findings twice: " + problem, null);
+        return new Result(findings, dropped, calls.promptTokens(), calls.completionTokens(), calls.model());
     }
 
     private static Finding validate(JsonNode f, Map<String, FileDiff> files) {

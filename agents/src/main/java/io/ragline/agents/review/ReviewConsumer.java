@@ -1,20 +1,16 @@
 package io.ragline.agents.review;
 
-import io.ragline.agents.config.AgentsConfig;
 import io.ragline.contracts.EventJson;
 import io.ragline.contracts.InvalidEventException;
 import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.contracts.review.ReviewRequested;
-import io.ragline.model.ModelServer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -111,12 +107,5 @@ public class ReviewConsumer {
                                 .build()))
                 .await()
                 .atMost(Duration.ofSeconds(10));
-    }
-
-    /** The model server for reviews and research. */
-    @Produces
-    @Singleton
-    static ModelServer modelServer(AgentsConfig config) {
-        return new ModelServer(config.model().settings());
     }
 }

@@ -1,6 +1,7 @@
 package io.ragline.agents.review;
 
 import io.ragline.agents.config.AgentsConfig;
+import io.ragline.agents.model.AgentModel;
 import io.ragline.agents.review.diff.DiffBudget;
 import io.ragline.agents.review.diff.FileDiff;
 import io.ragline.agents.review.diff.UnifiedDiff;
@@ -8,7 +9,6 @@ import io.ragline.agents.review.github.GitHubClient;
 import io.ragline.contracts.TokenUsage;
 import io.ragline.contracts.review.ReviewCompleted;
 import io.ragline.contracts.review.ReviewRequested;
-import io.ragline.model.ModelServer;
 import io.ragline.model.ModelUnavailableException;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.client.RetrieverClient;
@@ -43,7 +43,10 @@ public class ReviewService {
     AgentsConfig config;
 
     @Inject
-    ModelServer models;
+    AgentModel agentModel;
+
+    @Inject
+    ReviewPrompts prompts;
 
     @Inject
     GitHubClients github;
@@ -117,12 +120,13 @@ public class ReviewService {
         int prompt = 0;
         int written = 0;
         String model = "none";
-        String mode = models.configured() ? "model" : "deterministic";
-        if (models.configured()) {
+        String mode = agentModel.configured() ? "model" : "deterministic";
+        if (agentModel.configured()) {
             for (int i = 0; i < plan.parts().size(); i++) {
                 try {
                     ModelReviewer.Result r = ModelReviewer.review(
-                            models,
+                            agentModel,
+                            prompts,
                             plan.parts().get(i),
                             pr.title(),
                             pr.body(),

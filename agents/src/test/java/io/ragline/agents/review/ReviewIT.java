@@ -199,6 +199,35 @@ class ReviewIT {
     }
 
     @Test
+    void aRepositoryModelNamesTheModelOfEveryCallOfItsReview() throws Exception {
+        String sha = "e5" + UUID.randomUUID().toString().replace("-", "");
+        String repo = pullRequest(sha, null);
+        ReviewStubs.github.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.ragline/review.yml"))
+                .willReturn(aResponse().withStatus(200).withBody("model: acme-review-lora\n")));
+        AtomicInteger calls = new AtomicInteger();
+        ReviewStubs.model.script(
+                r -> calls.incrementAndGet() == 1 ? Reply.text("not json") : Reply.text("{\"findings\":[]}"));
+
+        ReviewCompleted done = request(repo, sha);
+
+        assertThat(done.outcome()).isEqualTo(ReviewCompleted.Outcome.POSTED);
+        assertThat(done.mode()).isEqualTo("model");
+        assertThat(ReviewStubs.model.requests())
+                .as("the first answer and its re-ask")
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.model()).isEqualTo("acme-review-lora"));
+
+        // the next repository, without a model setting, is reviewed by the task's model again
+        String otherSha = "e6" + UUID.randomUUID().toString().replace("-", "");
+        String other = pullRequest(otherSha, null);
+        ReviewStubs.model.clearRequests();
+        assertThat(request(other, otherSha).outcome()).isEqualTo(ReviewCompleted.Outcome.POSTED);
+        assertThat(ReviewStubs.model.requests())
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.model()).isEqualTo("review-lora"));
+    }
+
+    @Test
     void aReviewAlreadyOnGithubForTheCommitIsNotPostedAgain() throws Exception {
         String sha = "b2" + UUID.randomUUID().toString().replace("-", "");
         String repo = pullRequest(sha, "## ragline review\n\n" + ReviewService.marker(sha));

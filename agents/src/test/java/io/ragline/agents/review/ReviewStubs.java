@@ -40,9 +40,10 @@ public class ReviewStubs implements QuarkusTestResourceLifecycleManager {
         config.put("agents.model.base-url", model.baseUrl());
         config.put("agents.model.name", "review-base");
         config.put("agents.model.tasks.review", "review-lora");
-        config.put("agents.model.timeout", "5S");
-        config.put("agents.model.max-retries", "0");
-        config.put("agents.model.breaker-failures", "1000");
+        config.put("quarkus.langchain4j.openai.review.timeout", "5S");
+        config.put("quarkus.langchain4j.openai.research.timeout", "5S");
+        config.put("io.ragline.agents.model.AgentModel/ask/Retry/maxRetries", "0");
+        config.put("io.ragline.agents.model.AgentModel/ask/CircuitBreaker/requestVolumeThreshold", "1000");
         config.put("agents.review.retriever-url", retriever.url());
         config.put("agents.research.retriever-url", retriever.url());
         config.put("agents.research.redrive-after", "5S");

@@ -150,7 +150,6 @@ class ResearchPlatformIT {
             Settings settings = Settings.from(Home.locate(), FreePorts.settings(data.resolve("data")));
             try (Platform platform = new Platform(settings)
                     .withEnv("agents", "AGENTS_MODEL_BASE_URL", model.baseUrl())
-                    .withEnv("agents", "AGENTS_MODEL_TIMEOUT", "60S")
                     .start(line -> {})) {
                 String gateway = platform.url("gateway");
                 ResearchScenario.ingest(http, gateway);

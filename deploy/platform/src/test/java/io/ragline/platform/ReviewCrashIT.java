@@ -58,7 +58,6 @@ class ReviewCrashIT {
                     .withEnv("agents", "AGENTS_GITHUB_API_URL", "http://127.0.0.1:" + github.port())
                     .withEnv("agents", "AGENTS_GITHUB_TOKEN", "test-token")
                     .withEnv("agents", "AGENTS_MODEL_BASE_URL", model.baseUrl())
-                    .withEnv("agents", "AGENTS_MODEL_TIMEOUT", "60S")
                     .start(line -> {})) {
                 deliver(platform.url("gateway"), repo, sha);
 

@@ -6,6 +6,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.CosineSimilarity;
 import io.ragline.judge.model.JudgeModel;
 import io.ragline.judge.model.MetricPrompts;
+import io.ragline.model.Prompts;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public final class AnswerRelevancy {
     public static Result score(JudgeModel judge, EmbeddingModel embeddings, String question, String answer) {
         JudgeModel.Calls calls = new JudgeModel.Calls(judge);
         MetricPrompts.Questions written = calls.ask((ai, call) -> ai.questions(call, answer));
-        List<String> questions = Texts.nonBlank(written.questions());
+        List<String> questions = Prompts.nonBlank(written.questions());
         boolean noncommittal = written.noncommittal() == 1;
         if (questions.isEmpty()) {
             return new Result(Double.NaN, questions, noncommittal, calls.tokens(), calls.model());

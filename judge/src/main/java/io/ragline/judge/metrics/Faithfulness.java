@@ -2,6 +2,7 @@ package io.ragline.judge.metrics;
 
 import io.ragline.judge.model.JudgeModel;
 import io.ragline.judge.model.MetricPrompts;
+import io.ragline.model.Prompts;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public final class Faithfulness {
     /** The score; NaN when the answer makes no statement. */
     public static Result score(JudgeModel judge, String question, String answer, List<String> contexts) {
         JudgeModel.Calls calls = new JudgeModel.Calls(judge);
-        List<String> statements = Texts.nonBlank(
+        List<String> statements = Prompts.nonBlank(
                 calls.ask((ai, call) -> ai.statements(call, question, answer)).statements());
         if (statements.isEmpty()) {
             return new Result(Double.NaN, statements, List.of(), calls.tokens(), calls.model());
@@ -31,7 +32,7 @@ public final class Faithfulness {
         String context = Texts.passages(contexts);
         List<Integer> verdicts = Texts.verdicts(
                 calls.ask((ai, call) ->
-                                ai.statementVerdicts(call, context, Texts.numbered(statements), statements.size()))
+                                ai.statementVerdicts(call, context, Prompts.numbered(statements), statements.size()))
                         .verdicts(),
                 MetricPrompts.Verdict::verdict);
         double supported = verdicts.stream().mapToInt(Integer::intValue).sum();

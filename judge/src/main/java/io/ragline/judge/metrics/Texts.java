@@ -9,32 +9,11 @@ final class Texts {
 
     private Texts() {}
 
-    /** The non-blank strings, stripped (a null list reads as empty). */
-    static List<String> nonBlank(List<String> texts) {
-        List<String> out = new ArrayList<>();
-        if (texts != null) {
-            texts.stream()
-                    .filter(t -> t != null && !t.isBlank())
-                    .map(String::strip)
-                    .forEach(out::add);
-        }
-        return out;
-    }
-
     /** 0/1 verdicts, read from each entry (anything but 1 counts as 0). */
     static <T> List<Integer> verdicts(List<T> entries, ToIntFunction<T> verdict) {
         List<Integer> out = new ArrayList<>();
         entries.forEach(e -> out.add(e != null && verdict.applyAsInt(e) == 1 ? 1 : 0));
         return out;
-    }
-
-    /** Numbered items, one per line. */
-    static String numbered(List<String> items) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < items.size(); i++) {
-            b.append(i + 1).append(". ").append(items.get(i)).append('\n');
-        }
-        return b.toString();
     }
 
     /** Passages one after the other, each followed by a blank line. */

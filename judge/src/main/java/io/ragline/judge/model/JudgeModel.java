@@ -1,11 +1,9 @@
 package io.ragline.judge.model;
 
-import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.guardrail.OutputGuardrailException;
-import dev.langchain4j.model.output.TokenUsage;
 import dev.langchain4j.service.Result;
-import io.quarkiverse.langchain4j.ChatMemoryRemover;
 import io.ragline.judge.config.JudgeConfig;
+import io.ragline.model.AiCalls;
 import io.ragline.model.ModelUnavailableException;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
@@ -15,13 +13,10 @@ import io.smallrye.faulttolerance.api.RetryWhen;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 import java.util.function.BiFunction;
-import java.util.function.Predicate;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
  * The judge's model server: every call of {@link MetricPrompts} goes through {@link #ask}, which is where fault
@@ -56,13 +51,13 @@ public class JudgeModel {
     }
 
     /**
-     * One call under its own conversation (the re-ask of a malformed answer is part of it), removed afterwards. Any
-     * failure comes out as a {@link ModelUnavailableException} with the reason.
+     * One call under its own conversation (the re-ask of a malformed answer is part of it), removed afterwards; callers
+     * go through {@link Calls}, which maps failures to a {@link ModelUnavailableException} with the reason.
      */
     @Timeout(value = 5, unit = ChronoUnit.MINUTES)
     @Retry(maxRetries = 2, delay = 500, jitter = 125, maxDuration = 15, durationUnit = ChronoUnit.MINUTES)
     @ExponentialBackoff(factor = 2, maxDelay = 30_000)
-    @RetryWhen(exception = Transient.class)
+    @RetryWhen(exception = AiCalls.Transient.class)
     @CircuitBreaker(
             requestVolumeThreshold = 5,
             failureRatio = 1.0,
@@ -71,31 +66,7 @@ public class JudgeModel {
             skipOn = OutputGuardrailException.class)
     @CircuitBreakerName(BREAKER)
     public <T> Result<T> ask(BiFunction<MetricPrompts, Object, Result<T>> call) {
-        if (!configured()) {
-            throw new ModelUnavailableException("no model server configured (judge.model.base-url)", null);
-        }
-        Object id = UUID.randomUUID();
-        try {
-            return call.apply(prompts, id);
-        } finally {
-            ChatMemoryRemover.remove(prompts, id);
-        }
-    }
-
-    /** What a later attempt may fix: not a refused request (4xx but 429), nor a stubborn malformed answer. */
-    public static final class Transient implements Predicate<Throwable> {
-        @Override
-        public boolean test(Throwable e) {
-            if (e instanceof OutputGuardrailException || e instanceof ModelUnavailableException) {
-                return false;
-            }
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof HttpException h) {
-                    return h.statusCode() == 429 || h.statusCode() >= 500;
-                }
-            }
-            return true;
-        }
+        return AiCalls.inConversation(prompts, call);
     }
 
     /**
@@ -105,50 +76,26 @@ public class JudgeModel {
     public static final class Calls {
 
         private final JudgeModel judge;
-        private int tokens;
-        private String model;
+        private final AiCalls.Tally tally;
 
         public Calls(JudgeModel judge) {
             this.judge = judge;
+            this.tally = new AiCalls.Tally(judge.configured());
         }
 
         /** The answer's content; the reason in a {@link ModelUnavailableException} when there is none. */
         public <T> T ask(BiFunction<MetricPrompts, Object, Result<T>> call) {
-            Result<T> result;
-            try {
-                result = judge.ask(call);
-            } catch (CircuitBreakerOpenException e) {
-                throw new ModelUnavailableException("model server circuit open after repeated failures", e);
-            } catch (OutputGuardrailException e) {
-                throw new ModelUnavailableException("the model answered invalid JSON twice", e);
-            } catch (ModelUnavailableException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new ModelUnavailableException("model server failed: " + reason(e), e);
-            }
-            TokenUsage usage = result.tokenUsage();
-            if (usage != null && usage.totalTokenCount() != null) {
-                tokens += usage.totalTokenCount();
-            }
-            if (result.finalResponse() != null && result.finalResponse().modelName() != null) {
-                model = result.finalResponse().modelName();
-            }
-            return result.content();
+            return tally.add(() -> judge.ask(call));
         }
 
         /** Tokens spent by the calls so far (prompt and completion). */
         public int tokens() {
-            return tokens;
+            return tally.tokens();
         }
 
         /** The model that answered last, or null before the first answer. */
         public String model() {
-            return model;
+            return tally.model();
         }
-    }
-
-    private static String reason(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) : m));
     }
 }

@@ -8,6 +8,7 @@ import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.service.V;
 import dev.langchain4j.service.guardrail.OutputGuardrails;
 import io.quarkiverse.langchain4j.RegisterAiService;
+import io.ragline.model.JsonAnswer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * The judge model's prompts, one method per step of a metric, on the named model configuration {@code judge}
  * ({@code quarkus.langchain4j.openai.judge.*}, which asks for a JSON object). The instructions are the versioned files
  * under {@code prompts/}; the data goes in the user message between tags. Each answer is parsed into its record by an
- * output guardrail ({@link JsonAnswer}) that asks once more, in the same conversation, when the answer is not the JSON
+ * output guardrail ({@link JsonAnswer}, one per record in {@link JudgeAnswers}) that asks once more, in the same conversation, when the answer is not the JSON
  * object asked for or has the wrong number of entries ({@code maxRetries = 2}: LangChain4j counts the answers it
  * reads, so the re-asked one is read too; a second wrong one ends the call). The conversation lives under the
  * {@link MemoryId} of one call
@@ -28,23 +29,23 @@ public interface MetricPrompts {
 
     @SystemMessage(fromResource = "prompts/faithfulness-statements.v1.txt")
     @UserMessage("<question>{question}</question>\n<answer>{answer}</answer>")
-    @OutputGuardrails(value = JsonAnswer.OfStatements.class, maxRetries = 2)
+    @OutputGuardrails(value = JudgeAnswers.OfStatements.class, maxRetries = 2)
     Result<Statements> statements(@MemoryId Object call, String question, String answer);
 
     @SystemMessage(fromResource = "prompts/faithfulness-verdicts.v1.txt")
     @UserMessage("<context>\n{context}</context>\n<statements>\n{statements}</statements>")
-    @OutputGuardrails(value = JsonAnswer.OfVerdicts.class, maxRetries = 2)
+    @OutputGuardrails(value = JudgeAnswers.OfVerdicts.class, maxRetries = 2)
     Result<Verdicts> statementVerdicts(
             @MemoryId Object call, String context, String statements, @V(JsonAnswer.EXPECTED) int expected);
 
     @SystemMessage(fromResource = "prompts/answer-relevancy.v1.txt")
     @UserMessage("<answer>{answer}</answer>")
-    @OutputGuardrails(value = JsonAnswer.OfQuestions.class, maxRetries = 2)
+    @OutputGuardrails(value = JudgeAnswers.OfQuestions.class, maxRetries = 2)
     Result<Questions> questions(@MemoryId Object call, String answer);
 
     @SystemMessage(fromResource = "prompts/context-precision.v1.txt")
     @UserMessage("<question>{question}</question>\n<answer>{answer}</answer>\n<passages>\n{passages}</passages>")
-    @OutputGuardrails(value = JsonAnswer.OfVerdicts.class, maxRetries = 2)
+    @OutputGuardrails(value = JudgeAnswers.OfVerdicts.class, maxRetries = 2)
     Result<Verdicts> passageVerdicts(
             @MemoryId Object call,
             String question,
@@ -54,12 +55,12 @@ public interface MetricPrompts {
 
     @SystemMessage(fromResource = "prompts/context-recall.v1.txt")
     @UserMessage("<question>{question}</question>\n<context>\n{context}</context>\n<reference>{reference}</reference>")
-    @OutputGuardrails(value = JsonAnswer.OfClassifications.class, maxRetries = 2)
+    @OutputGuardrails(value = JudgeAnswers.OfClassifications.class, maxRetries = 2)
     Result<Classifications> classifications(@MemoryId Object call, String question, String context, String reference);
 
     @SystemMessage(fromResource = "prompts/review-findings.v1.txt")
     @UserMessage("<repository>{repository}</repository>\n{findings}")
-    @OutputGuardrails(value = JsonAnswer.OfFindingVerdicts.class, maxRetries = 2)
+    @OutputGuardrails(value = JudgeAnswers.OfFindingVerdicts.class, maxRetries = 2)
     Result<FindingVerdicts> findingVerdicts(
             @MemoryId Object call, String repository, String findings, @V(JsonAnswer.EXPECTED) int expected);
 
