@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Versioned prompt files on the class path, and what model answers wrap around JSON. */
+/** Versioned prompt files on the class path, and the lists prompts hold. */
 public final class Prompts {
 
     private Prompts() {}
@@ -21,15 +21,6 @@ public final class Prompts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** A JSON answer without the Markdown code fence some models put around it. */
-    public static String unfenced(String answer) {
-        String t = answer.strip();
-        if (t.startsWith("```")) {
-            t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
-        }
-        return t;
     }
 
     /** Numbered items, one per line ({@code 1. first}), for a prompt. */

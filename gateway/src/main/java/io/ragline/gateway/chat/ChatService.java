@@ -1,15 +1,12 @@
 package io.ragline.gateway.chat;
 
-import dev.langchain4j.data.message.ChatMessage;
 import io.ragline.contracts.TokenUsage;
 import io.ragline.contracts.answer.AnswerProduced;
 import io.ragline.gateway.config.GatewayConfig;
+import io.ragline.gateway.model.GatewayModel;
 import io.ragline.gateway.problem.ProblemException;
-import io.ragline.model.Completion;
-import io.ragline.model.ModelServer;
+import io.ragline.model.AiCalls;
 import io.ragline.model.ModelUnavailableException;
-import io.ragline.model.StreamListener;
-import io.ragline.model.Task;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
 import io.ragline.retriever.client.RetrieverClient;
@@ -18,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,7 +36,13 @@ public class ChatService {
     GatewayConfig config;
 
     @Inject
-    ModelServer models;
+    GatewayModel models;
+
+    @Inject
+    AnswerModel answerModel;
+
+    @Inject
+    QueryRewriter rewriter;
 
     @Inject
     RetrieverClient retriever;
@@ -118,14 +120,15 @@ public class ChatService {
         String query = message;
         long rewriteStart = System.nanoTime();
         if (!history.isEmpty() && models.available()) {
+            AiCalls.Tally calls = models.tally();
             try {
-                Completion rewrite =
-                        models.complete(Task.QUERY_REWRITE, GroundedPrompt.rewrite(history, message), false);
-                String q = rewrite.text().strip().replaceAll("^\"|\"$", "");
+                String conversation = GroundedPrompt.rewrite(history, message);
+                String rewritten = calls.add(() -> models.call(() -> rewriter.rewrite(conversation)));
+                String q = rewritten == null ? "" : rewritten.strip().replaceAll("^\"|\"$", "");
                 if (!q.isEmpty() && q.length() <= 1000) {
                     query = q;
                 }
-                usage = usage.plus(new TokenUsage(rewrite.promptTokens(), rewrite.completionTokens()));
+                usage = usage.plus(new TokenUsage(calls.promptTokens(), calls.completionTokens()));
             } catch (ModelUnavailableException e) {
                 LOG.debugf("query rewrite skipped: %s", e.getMessage());
             }
@@ -164,21 +167,27 @@ public class ChatService {
                     + config.chat().minEvidence() + ").";
             events.token(text);
         } else {
-            Generated generated = generate(prepared.history(), passages, message, events);
+            Generated generated;
+            try {
+                generated = answerModel.generate(GroundedPrompt.answer(prepared.history(), passages, message), events);
+            } catch (AnswerModel.BrokeOff e) {
+                LOG.warnf("answer stream broke off: %s", e.getMessage());
+                events.error("the model server stopped answering: " + e.getMessage());
+                return null;
+            }
             if (generated == null) {
-                return null; // the client went away or the stream broke off; already reported
+                return null; // the client went away
             }
-            if (generated.completion != null && generated.completion.text().isBlank()) {
+            if (generated.answered() && generated.text().isBlank()) {
                 // e.g. a tool call instead of text: nothing to show, so the answer falls back like an outage
-                generated = new Generated(null, "the model returned no text");
+                generated = Generated.none("the model returned no text");
             }
-            if (generated.completion != null) {
+            if (generated.answered()) {
                 mode = "generative";
-                text = generated.completion.text();
-                model = generated.completion.model();
-                usage = usage.plus(
-                        new TokenUsage(generated.completion.promptTokens(), generated.completion.completionTokens()));
-                if (generated.completion.truncated()) {
+                text = generated.text();
+                model = generated.model();
+                usage = usage.plus(new TokenUsage(generated.promptTokens(), generated.completionTokens()));
+                if (generated.truncated()) {
                     notice = "The answer reached the token limit and is cut short.";
                 }
             } else {
@@ -186,7 +195,7 @@ public class ChatService {
                 text = ExtractiveAnswerer.answer(ExtractiveAnswerer.select(
                         message, passages, config.chat().extractiveSentences()));
                 notice = models.configured()
-                        ? "The model server is unavailable (" + generated.reason + "): this answer quotes the"
+                        ? "The model server is unavailable (" + generated.reason() + "): this answer quotes the"
                                 + " passages that best match the question."
                         : NO_MODEL;
                 events.token(text);
@@ -270,54 +279,6 @@ public class ChatService {
             passages.add(new Passage(passages.size() + 1, hit));
         }
         return passages;
-    }
-
-    /** A model answer, or why there is none (then the answer is extractive). */
-    private record Generated(Completion completion, String reason) {}
-
-    private Generated generate(List<Turn> history, List<Passage> passages, String message, ChatEvents events) {
-        if (!models.available()) {
-            return new Generated(
-                    null, models.configured() ? "circuit open after repeated failures" : "none configured");
-        }
-        List<ChatMessage> prompt = GroundedPrompt.answer(history, passages, message);
-        if (!events.streaming()) {
-            try {
-                return new Generated(models.complete(Task.CHAT, prompt, false), null);
-            } catch (ModelUnavailableException e) {
-                LOG.warnf("answering extractively: %s", e.getMessage());
-                return new Generated(null, e.getMessage());
-            }
-        }
-        AtomicReference<Generated> result = new AtomicReference<>();
-        models.stream(Task.CHAT, prompt, new StreamListener() {
-            @Override
-            public void onToken(String token) {
-                events.token(token);
-            }
-
-            @Override
-            public void onComplete(Completion completion) {
-                result.set(new Generated(completion, null));
-            }
-
-            @Override
-            public void onError(ModelUnavailableException error, boolean tokensSent) {
-                if (tokensSent) {
-                    LOG.warnf("answer stream broke off: %s", error.getMessage());
-                    events.error("the model server stopped answering: " + error.getMessage());
-                } else {
-                    LOG.warnf("answering extractively: %s", error.getMessage());
-                    result.set(new Generated(null, error.getMessage()));
-                }
-            }
-
-            @Override
-            public boolean cancelled() {
-                return events.closed();
-            }
-        });
-        return result.get();
     }
 
     private static long millis(long since) {

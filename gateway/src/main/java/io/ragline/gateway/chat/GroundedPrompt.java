@@ -21,7 +21,6 @@ final class GroundedPrompt {
 
     static final String VERSION = "chat-system.v1";
     static final String SYSTEM = Prompts.load(GroundedPrompt.class, "prompts/chat-system.v1.txt");
-    static final String REWRITE = Prompts.load(GroundedPrompt.class, "prompts/query-rewrite.v1.txt");
 
     private static final Pattern TAG = Pattern.compile("(?i)<\\s*/?\\s*(source|sources|question)\\b");
     private static final Pattern CITE = Pattern.compile("\\[(\\d{1,3}(?:\\s*,\\s*\\d{1,3})*)]");
@@ -52,14 +51,15 @@ final class GroundedPrompt {
         return messages;
     }
 
-    static List<ChatMessage> rewrite(List<Turn> history, String message) {
+    /** The user message of a query rewrite ({@link QueryRewriter}): the conversation, then the last message. */
+    static String rewrite(List<Turn> history, String message) {
         StringBuilder conversation = new StringBuilder("Conversation:\n");
         for (Turn t : history) {
             conversation.append("User: ").append(t.question()).append('\n');
             conversation.append("Assistant: ").append(t.answer()).append('\n');
         }
         conversation.append("User: ").append(message).append("\n\nStandalone query:");
-        return List.of(SystemMessage.from(REWRITE), UserMessage.from(conversation.toString()));
+        return conversation.toString();
     }
 
     /** Text placed between tags: anything tag-like of ours loses its angle bracket. */

@@ -1,6 +1,6 @@
 package io.ragline.gateway.config;
 
-import io.ragline.model.ModelConfig;
+import io.ragline.model.ModelEndpoint;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -90,7 +90,7 @@ public interface GatewayConfig {
     Retriever retriever();
 
     /** The OpenAI-compatible model server (vLLM, TGI, Ollama, llama.cpp server). */
-    ModelConfig model();
+    ModelEndpoint model();
 
     /** Chat answers. */
     Chat chat();

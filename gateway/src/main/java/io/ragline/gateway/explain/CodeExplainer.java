@@ -1,16 +1,10 @@
 package io.ragline.gateway.explain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
+import io.ragline.gateway.model.GatewayModel;
 import io.ragline.gateway.problem.ProblemException;
-import io.ragline.model.Completion;
-import io.ragline.model.ModelServer;
+import io.ragline.model.AiCalls;
 import io.ragline.model.ModelUnavailableException;
-import io.ragline.model.Prompts;
-import io.ragline.model.Task;
 import io.ragline.retriever.api.ChunksApi;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
@@ -18,26 +12,22 @@ import io.ragline.retriever.client.RetrieverClient;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Explains code in two model calls (what it does step by step, then its risks), each answering validated JSON and
- * retried once when the JSON is malformed, with related indexed code from the retriever. Without a model: the
+ * Explains code in two model calls ({@link ExplainPrompts}: what it does step by step, then its risks), each answering
+ * validated JSON and asked again once when it is malformed, with related indexed code from the retriever. Without a model: the
  * declarations outline and the related code only, and a notice that the explanation needs a model.
  */
 @ApplicationScoped
 public class CodeExplainer {
 
     static final int MAX_CODE_CHARS = 40_000;
-    static final String STEPS = Prompts.load(CodeExplainer.class, "prompts/explain-steps.v1.txt");
-    static final String RISKS = Prompts.load(CodeExplainer.class, "prompts/explain-risks.v1.txt");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DECLARATION = Pattern.compile(
             "^\\s*(?:(?:public|private|protected|static|final|abstract|export|default|async|override|pub|internal)\\s+)*"
                     + "(class|interface|enum|record|struct|trait|impl|def|fn|func|function|module|object)\\s+"
@@ -72,7 +62,13 @@ public class CodeExplainer {
             long totalMs) {}
 
     @Inject
-    ModelServer models;
+    GatewayModel models;
+
+    @Inject
+    ExplainPrompts prompts;
+
+    @ConfigProperty(name = "quarkus.langchain4j.openai.explain.chat-model.model-name", defaultValue = "default")
+    String explainModel;
 
     @Inject
     RetrieverClient retriever;
@@ -118,27 +114,20 @@ public class CodeExplainer {
                     millis(t0));
         }
         String numbered = numbered(code);
-        String user = "Language: " + language + "\n<code>\n" + numbered + "\n</code>";
-        int prompt = 0;
-        int written = 0;
-        String model = models.modelFor(Task.EXPLAIN);
+        AiCalls.Tally calls = models.tally();
         try {
-            Answer steps = json(List.of(SystemMessage.from(STEPS), UserMessage.from(user)), "summary");
-            prompt += steps.completion.promptTokens();
-            written += steps.completion.completionTokens();
-            model = steps.completion.model();
-            List<String> stepList = new ArrayList<>();
-            steps.json.path("steps").forEach(s -> stepList.add(s.asText()));
-            Answer risks = json(
-                    List.of(
-                            SystemMessage.from(RISKS),
-                            UserMessage.from(user + "\nWhat it does: "
-                                    + steps.json.path("summary").asText())),
-                    "risks");
-            prompt += risks.completion.promptTokens();
-            written += risks.completion.completionTokens();
+            ExplainPrompts.Steps steps = calls.add(() ->
+                    models.call(() -> AiCalls.inConversation(prompts, (p, id) -> p.steps(id, language, numbered))));
+            List<String> stepList = steps.steps() == null
+                    ? List.of()
+                    : steps.steps().stream().filter(t -> t != null).toList();
+            ExplainPrompts.Risks risks = calls.add(() -> models.call(() ->
+                    AiCalls.inConversation(prompts, (p, id) -> p.risks(id, language, numbered, steps.summary()))));
             List<Risk> riskList = new ArrayList<>();
-            for (JsonNode r : risks.json.path("risks")) {
+            for (JsonNode r : risks.risks()) {
+                if (r == null || !r.isObject()) {
+                    continue;
+                }
                 riskList.add(new Risk(
                         r.path("severity").asText("medium").toLowerCase(Locale.ROOT),
                         r.path("line").canConvertToInt() ? r.path("line").asInt() : null,
@@ -146,16 +135,16 @@ public class CodeExplainer {
             }
             return new Explanation(
                     "generative",
-                    model,
+                    calls.model() == null ? explainModel : calls.model(),
                     null,
                     language,
-                    steps.json.path("summary").asText(),
+                    steps.summary(),
                     stepList,
                     riskList,
                     outline,
                     related,
-                    prompt,
-                    written,
+                    calls.promptTokens(),
+                    calls.completionTokens(),
                     millis(t0));
         } catch (ModelUnavailableException e) {
             return new Explanation(
@@ -169,35 +158,10 @@ public class CodeExplainer {
                     List.of(),
                     outline,
                     related,
-                    prompt,
-                    written,
+                    calls.promptTokens(),
+                    calls.completionTokens(),
                     millis(t0));
         }
-    }
-
-    private record Answer(Completion completion, JsonNode json) {}
-
-    /** One JSON answer with the required field; a malformed answer is asked for once more. */
-    private Answer json(List<ChatMessage> messages, String required) {
-        String problem = null;
-        for (int attempt = 0; attempt < 2; attempt++) {
-            List<ChatMessage> ask = new ArrayList<>(messages);
-            if (problem != null) {
-                ask.add(UserMessage.from("Your previous answer was not valid (" + problem
-                        + "). Answer again with the JSON object only."));
-            }
-            Completion c = models.complete(Task.EXPLAIN, ask, true);
-            try {
-                JsonNode node = JSON.readTree(Prompts.unfenced(c.text()));
-                if (node != null && node.isObject() && node.has(required)) {
-                    return new Answer(c, node);
-                }
-                problem = "a JSON object with '" + required + "' was expected";
-            } catch (IOException e) {
-                problem = "not JSON: " + e.getMessage().lines().findFirst().orElse("");
-            }
-        }
-        throw new ModelUnavailableException("the model answered malformed JSON twice: " + problem, null);
     }
 
     static List<Declaration> outline(String code) {

@@ -1,21 +1,14 @@
 package io.ragline.gateway.model;
 
 import io.ragline.gateway.config.GatewayConfig;
-import io.ragline.model.ModelServer;
 import io.ragline.retriever.client.RetrieverClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The gateway's remote services, built once from {@code gateway.model.*} and {@code gateway.retriever.*}. */
+/** The gateway's retriever client, built once from {@code gateway.retriever.*}. */
 @ApplicationScoped
 public class Clients {
-
-    @Produces
-    @Singleton
-    ModelServer modelServer(GatewayConfig config) {
-        return new ModelServer(config.model().settings());
-    }
 
     @Produces
     @Singleton

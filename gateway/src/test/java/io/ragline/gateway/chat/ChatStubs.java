@@ -27,11 +27,15 @@ public class ChatStubs implements QuarkusTestResourceLifecycleManager {
                 "gateway.model.base-url", model.baseUrl(),
                 "gateway.model.name", "base-model",
                 "gateway.model.tasks.query-rewrite", "rewrite-model",
-                "gateway.model.timeout", "3S",
-                "gateway.model.max-retries", "1",
-                "gateway.model.initial-backoff", "10MS",
-                "gateway.model.breaker-failures", "1000",
                 "gateway.collections.kafka-docs", "{\"sources\":[\"kafka\"]}"));
+        for (String task : new String[] {"chat", "query-rewrite", "explain"}) {
+            config.put("quarkus.langchain4j.openai." + task + ".timeout", "3S");
+        }
+        String call = "io.ragline.gateway.model.GatewayModel/call/";
+        config.put(call + "Retry/maxRetries", "1");
+        config.put(call + "Retry/delay", "10");
+        config.put(call + "Retry/jitter", "0");
+        config.put(call + "CircuitBreaker/requestVolumeThreshold", "1000");
         return config;
     }
 

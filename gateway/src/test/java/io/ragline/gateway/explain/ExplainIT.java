@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItems;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.gateway.chat.ChatStubs;
+import io.ragline.model.JsonAnswer;
 import io.ragline.model.testing.ScriptedModelServer.Reply;
 import io.ragline.retriever.client.testing.StubRetriever;
 import io.ragline.runtime.testing.KafkaTestResource;
@@ -80,7 +81,7 @@ class ExplainIT {
         assertThat(requests.get(0).body().path("response_format").path("type").asText())
                 .isEqualTo("json_object");
         assertThat(requests.get(0).user()).contains("2:     private final Map<String, Integer> counts");
-        assertThat(requests.get(1).user()).contains("was not valid");
+        assertThat(requests.get(1).user()).contains(JsonAnswer.REPROMPT);
     }
 
     @Test
