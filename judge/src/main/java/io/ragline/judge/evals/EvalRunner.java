@@ -19,16 +19,14 @@ import io.ragline.judge.model.JudgeModel;
 import io.ragline.retriever.client.RetrieverUnavailableException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,10 +37,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.client.SseEvent;
 
 /**
  * Quality runs: every golden question is asked through the gateway's public {@code POST /v1/chat} (streamed, so the
@@ -84,10 +84,25 @@ public class EvalRunner {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private GatewayChatApi gateway;
+    private AlertApi alerts;
+
+    @PostConstruct
+    void clients() {
+        gateway = RestClientBuilder.newBuilder()
+                .baseUri(URI.create(config.evals().gatewayUrl().replaceAll("/+$", "")))
+                .connectTimeout(10, TimeUnit.SECONDS)
+                .readTimeout(config.evals().answerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build(GatewayChatApi.class);
+        alerts = config.evals()
+                .alertWebhook()
+                .map(url -> RestClientBuilder.newBuilder()
+                        .baseUri(URI.create(url))
+                        .connectTimeout(10, TimeUnit.SECONDS)
+                        .readTimeout(10, TimeUnit.SECONDS)
+                        .build(AlertApi.class))
+                .orElse(null);
+    }
 
     @PreDestroy
     void stop() {
@@ -212,41 +227,30 @@ public class EvalRunner {
     Asked ask(String tenant, EvalStore.Item item) {
         ObjectNode body =
                 JSON.createObjectNode().put("message", item.question()).put("stream", true);
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create(config.evals().gatewayUrl() + "/v1/chat"))
-                .timeout(config.evals().answerTimeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        config.evals().apiKey().ifPresent(k -> request.header("Authorization", "Bearer " + k));
+        String authorization = config.evals().apiKey().map(k -> "Bearer " + k).orElse(null);
         ArrayNode sources = JSON.createArrayNode();
         JsonNode done = null;
         String error = null;
         try {
-            HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-            if (response.statusCode() != 200) {
-                error = "the gateway answered " + response.statusCode();
-            } else {
-                String event = null;
-                try (Stream<String> lines = response.body()) {
-                    Iterator<String> it = lines.iterator();
-                    while (it.hasNext()) {
-                        String line = it.next();
-                        if (line.startsWith("event: ")) {
-                            event = line.substring(7);
-                        } else if (line.startsWith("data: ") && event != null) {
-                            JsonNode data = JSON.readTree(line.substring(6));
-                            if (event.equals("retrieval")) {
-                                data.path("sources").forEach(sources::add);
-                            } else if (event.equals("done")) {
-                                done = data;
-                            } else if (event.equals("error")) {
-                                error = data.path("detail").asText();
-                            }
-                        }
-                    }
+            List<SseEvent<String>> events = gateway.chat(authorization, body.toString())
+                    .collect()
+                    .asList()
+                    .await()
+                    .atMost(config.evals().answerTimeout());
+            for (SseEvent<String> event : events) {
+                if (event.name() == null || event.data() == null) {
+                    continue;
+                }
+                JsonNode data = JSON.readTree(event.data());
+                switch (event.name()) {
+                    case "retrieval" -> data.path("sources").forEach(sources::add);
+                    case "done" -> done = data;
+                    case "error" -> error = data.path("detail").asText();
+                    default -> {}
                 }
             }
+        } catch (WebApplicationException e) {
+            error = "the gateway answered " + e.getResponse().getStatus();
         } catch (Exception e) {
             error = "the gateway could not be asked: " + e.getMessage();
         }
@@ -390,13 +394,7 @@ public class EvalRunner {
             ArrayNode reasons = body.putArray("reasons");
             drops.forEach(reasons::add);
             try {
-                http.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
+                alerts.alert(body.toString());
             } catch (Exception e) {
                 LOG.warnf("regression alert for %s not delivered to %s: %s", id, url, e.getMessage());
             }

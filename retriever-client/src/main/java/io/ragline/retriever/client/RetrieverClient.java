@@ -1,40 +1,39 @@
 package io.ragline.retriever.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ragline.retriever.api.ChunksApi;
-import io.ragline.retriever.api.SearchApi;
 import io.ragline.retriever.api.SearchRequest;
 import io.ragline.retriever.api.SearchResponse;
 import io.smallrye.faulttolerance.api.Guard;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
 /**
- * Calls the retriever's {@code POST /v1/search} for one tenant, with the request and response records the retriever
- * itself reads and writes. Bounded by a request timeout; a connection failure or a 5xx is retried once (a SmallRye Fault
- * Tolerance guard); a timeout is not (the caller's own deadline matters more). Anything but a 200 or a refusal, or a
- * second failure, is a {@link RetrieverUnavailableException} with the reason, so the caller decides how to degrade
- * (the gateway answers that search is unavailable, never with a fake "no documents" answer). A 4xx is an
- * {@link IllegalArgumentException} carrying the retriever's reason.
+ * Calls the retriever ({@link RetrieverApi}, a Quarkus REST Client) for one tenant. Bounded by a connect and a read
+ * timeout; a connection failure or a 5xx is retried once (a SmallRye Fault Tolerance guard); a timeout is not (the
+ * caller's own deadline matters more). Anything but a 200 or a refusal, or a second failure, is a
+ * {@link RetrieverUnavailableException} with the reason, so the caller decides how to degrade (the gateway answers
+ * that search is unavailable, never with a fake "no documents" answer). A 4xx is an {@link IllegalArgumentException}
+ * carrying the retriever's reason.
  *
- * <p>Plain {@code java.net.http} rather than a Quarkus REST Client: the gateway and the agents build it from their own
- * settings (optional URLs, per-use timeouts) and its unit tests run without a Quarkus application.
+ * <p>Built with the REST Client's programmatic builder rather than injected with {@code @RestClient}: each service
+ * names the retriever in its own settings, where the URL may be unset (the agents then run without it), and the
+ * agents use two timeouts for two kinds of work.
  */
 public final class RetrieverClient {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Guard RETRY_ONCE = Guard.create()
             .withRetry()
@@ -45,30 +44,23 @@ public final class RetrieverClient {
             .done()
             .build();
 
-    private final String base;
-    private final URI endpoint;
+    private final RetrieverApi api;
     private final Duration timeout;
-    private final HttpClient http;
 
+    /** A client of the retriever at {@code baseUrl} whose calls wait at most {@code timeout} to connect and answer. */
     public RetrieverClient(String baseUrl, Duration timeout) {
-        this.base = baseUrl.replaceAll("/+$", "");
-        this.endpoint = URI.create(base + SearchApi.PATH);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.api = RestClientBuilder.newBuilder()
+                .baseUri(URI.create(baseUrl.replaceAll("/+$", "")))
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .register(new Errors())
+                .build(RetrieverApi.class);
     }
 
     /** The retriever's ranked chunks for {@code request} in {@code tenant}'s index. */
     public List<SearchResponse.Hit> search(String tenant, SearchRequest request) {
-        HttpRequest call = HttpRequest.newBuilder(endpoint)
-                .timeout(timeout)
-                .header("content-type", "application/json")
-                .header(SearchApi.TENANT_HEADER, tenant)
-                .POST(HttpRequest.BodyPublishers.ofString(json(request)))
-                .build();
-        return call(call, SearchResponse.class).hits();
+        return call(() -> api.search(tenant, request)).hits();
     }
 
     /** The tenant's chunks among {@code chunkIds} (unknown ids are left out). */
@@ -76,26 +68,13 @@ public final class RetrieverClient {
         if (chunkIds.isEmpty()) {
             return List.of();
         }
-        HttpRequest call = HttpRequest.newBuilder(URI.create(base + ChunksApi.CHUNKS_PATH))
-                .timeout(timeout)
-                .header("content-type", "application/json")
-                .header(SearchApi.TENANT_HEADER, tenant)
-                .POST(HttpRequest.BodyPublishers.ofString(json(new ChunksApi.Lookup(chunkIds))))
-                .build();
-        return call(call, ChunksApi.Chunks.class).chunks();
+        return call(() -> api.chunks(tenant, new ChunksApi.Lookup(chunkIds))).chunks();
     }
 
     /** A document's chunks of the serving index version, in order; empty when it has none (not indexed). */
     public List<ChunksApi.Chunk> documentChunks(String tenant, String documentId) {
-        String path = ChunksApi.DOCUMENT_CHUNKS_PATH.replace(
-                "{id}", URLEncoder.encode(documentId, StandardCharsets.UTF_8).replace("+", "%20"));
-        HttpRequest call = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(timeout)
-                .header(SearchApi.TENANT_HEADER, tenant)
-                .GET()
-                .build();
         try {
-            return call(call, ChunksApi.Chunks.class).chunks();
+            return call(() -> api.documentChunks(tenant, documentId)).chunks();
         } catch (NotFound e) {
             return List.of();
         }
@@ -103,17 +82,14 @@ public final class RetrieverClient {
 
     /** What the tenant's index holds: versions, embedding models, chunks. */
     public ChunksApi.IndexSummary index(String tenant) {
-        HttpRequest call = HttpRequest.newBuilder(URI.create(base + ChunksApi.INDEX_PATH))
-                .timeout(timeout)
-                .header(SearchApi.TENANT_HEADER, tenant)
-                .GET()
-                .build();
-        return call(call, ChunksApi.IndexSummary.class);
+        return call(() -> api.index(tenant));
     }
 
-    private <T> T call(HttpRequest call, Class<T> type) {
+    private <T> T call(Supplier<T> call) {
         try {
-            return RETRY_ONCE.get(() -> send(call, type), type);
+            @SuppressWarnings("unchecked")
+            T answer = (T) RETRY_ONCE.get(() -> send(call), Object.class);
+            return answer;
         } catch (Unreachable e) {
             throw new RetrieverUnavailableException(
                     "retriever unreachable: " + e.getCause().getMessage(), e.getCause());
@@ -122,45 +98,59 @@ public final class RetrieverClient {
         }
     }
 
-    private <T> T send(HttpRequest call, Class<T> type) {
-        HttpResponse<String> response;
+    private <T> T send(Supplier<T> call) {
         try {
-            response = http.send(call, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new RetrieverUnavailableException("retriever did not answer within " + timeout, e);
-        } catch (IOException e) {
-            throw new Unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetrieverUnavailableException("interrupted", e);
-        }
-        int status = response.statusCode();
-        try {
-            if (status == 200) {
-                return JSON.readValue(response.body(), type);
+            return call.get();
+        } catch (ProcessingException e) {
+            if (timedOut(e)) {
+                throw new RetrieverUnavailableException("retriever did not answer within " + timeout, e);
             }
-            if (status == 404 && call.method().equals("GET")) {
-                throw new NotFound();
-            }
-            if (status >= 400 && status < 500) {
-                throw new IllegalArgumentException("retriever refused (" + status + "): "
-                        + JSON.readTree(response.body()).path("detail").asText(response.body()));
-            }
-        } catch (IOException e) {
-            throw new RetrieverUnavailableException("retriever answered what is not JSON: " + e.getMessage(), e);
-        }
-        throw new ServerError(status);
-    }
-
-    private static String json(Object request) {
-        try {
-            return JSON.writeValueAsString(request);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new Unreachable(e.getCause() == null ? e : e.getCause());
         }
     }
 
-    /** A 404 for a GET: the thing asked for is not there. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException
+                    || t instanceof HttpTimeoutException
+                    || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The retriever's refusals and failures as the exceptions this client's callers handle. */
+    static final class Errors implements ResponseExceptionMapper<RuntimeException> {
+
+        @Override
+        public RuntimeException toThrowable(Response response) {
+            int status = response.getStatus();
+            if (status == 404) {
+                return new NotFound();
+            }
+            if (status >= 500) {
+                return new ServerError(status);
+            }
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            return new IllegalArgumentException("retriever refused (" + status + "): " + detail(body));
+        }
+
+        @Override
+        public boolean handles(int status, MultivaluedMap<String, Object> headers) {
+            return status >= 400;
+        }
+
+        private static String detail(String body) {
+            try {
+                return JSON.readTree(body).path("detail").asText(body);
+            } catch (Exception e) {
+                return body;
+            }
+        }
+    }
+
+    /** A 404: the thing asked for is not there. */
     private static final class NotFound extends RuntimeException {
         NotFound() {
             super("not found", null, false, false);
@@ -169,7 +159,7 @@ public final class RetrieverClient {
 
     /** A connection that failed: retried. */
     private static final class Unreachable extends RuntimeException {
-        Unreachable(IOException cause) {
+        Unreachable(Throwable cause) {
             super(cause.getMessage(), cause, false, false);
         }
     }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.ContentMetadata;
 import dev.langchain4j.rag.query.Query;
+import io.quarkus.test.junit.QuarkusTest;
 import io.ragline.retriever.api.SearchRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Against a scripted retriever on 127.0.0.1 answering in the shape of {@code POST /v1/search}. */
+/**
+ * Against a scripted retriever on 127.0.0.1 answering in the shape of {@code POST /v1/search}, in a Quarkus test so
+ * that the REST Client and the fault-tolerance guard are the ones the services run.
+ */
+@QuarkusTest
 class RaglineContentRetrieverTest {
 
     private static final String ANSWER = """

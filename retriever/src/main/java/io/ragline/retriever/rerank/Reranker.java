@@ -4,26 +4,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ragline.retriever.config.RetrieverConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.jboss.logging.Logger;
 
 /**
- * Client of an external cross-encoder reranker's {@code POST /rerank}. The body carries the texts under both names
- * the common servers read ({@code texts}: Text Embeddings Inference; {@code documents} and {@code top_n}: vLLM and
- * Cohere-compatible servers); both answer shapes are understood. A slow, failing or unconfigured reranker yields
- * {@link Optional#empty()}: search then keeps the fused order and says it was not reranked.
+ * Client of an external cross-encoder reranker's {@code POST /rerank} ({@link RerankApi}). The body carries the texts
+ * under both names the common servers read ({@code texts}: Text Embeddings Inference; {@code documents} and
+ * {@code top_n}: vLLM and Cohere-compatible servers); both answer shapes are understood. A slow (beyond
+ * {@code retriever.rerank.timeout}), failing or unconfigured reranker yields {@link Optional#empty()}: search then
+ * keeps the fused order and says it was not reranked. After five failed calls in a row the circuit breaker
+ * {@value #BREAKER} skips the reranker for 30 s, so that a reranker that is down does not cost every search its
+ * timeout.
  */
 @ApplicationScoped
 public class Reranker {
 
+    static final String BREAKER = "retriever-reranker";
     private static final Logger LOG = Logger.getLogger(Reranker.class);
 
     @Inject
@@ -32,11 +40,23 @@ public class Reranker {
     @Inject
     ObjectMapper json;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** Null when no reranker is configured. */
+    private RerankApi api;
+
+    @PostConstruct
+    void init() {
+        config.rerank().url().ifPresent(url -> {
+            long timeout = config.rerank().timeout().toMillis();
+            api = RestClientBuilder.newBuilder()
+                    .baseUri(URI.create(url.replaceAll("/+$", "")))
+                    .connectTimeout(timeout, TimeUnit.MILLISECONDS)
+                    .readTimeout(timeout, TimeUnit.MILLISECONDS)
+                    .build(RerankApi.class);
+        });
+    }
 
     public boolean enabled() {
-        return config.rerank().url().isPresent();
+        return api != null;
     }
 
     /** How many fused candidates to send. */
@@ -45,36 +65,29 @@ public class Reranker {
     }
 
     /** Relevance scores for {@code texts}, in their order; empty when the reranker cannot answer in time. */
+    @CircuitBreaker(requestVolumeThreshold = 5, failureRatio = 1.0, delay = 30_000)
+    @CircuitBreakerName(BREAKER)
+    @Fallback(fallbackMethod = "fusedOrder")
     public Optional<double[]> scores(String query, List<String> texts) {
         if (!enabled() || texts.isEmpty()) {
             return Optional.empty();
         }
-        String base = config.rerank().url().get().replaceAll("/+$", "");
+        ObjectNode body = json.createObjectNode();
+        body.put("query", query);
+        body.set("texts", json.valueToTree(texts));
+        body.set("documents", json.valueToTree(texts));
+        body.put("top_n", texts.size());
+        config.rerank().model().ifPresent(m -> body.put("model", m));
         try {
-            ObjectNode body = json.createObjectNode();
-            body.put("query", query);
-            body.set("texts", json.valueToTree(texts));
-            body.set("documents", json.valueToTree(texts));
-            body.put("top_n", texts.size());
-            config.rerank().model().ifPresent(m -> body.put("model", m));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/rerank"))
-                    .timeout(config.rerank().timeout())
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                LOG.warnf("reranker answered %d; keeping the fused order", response.statusCode());
-                return Optional.empty();
-            }
-            return Optional.of(parse(json.readTree(response.body()), texts.size()));
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warnf("reranker unavailable (%s); keeping the fused order", e.toString());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+            return Optional.of(parse(json.readTree(api.rerank(body)), texts.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    Optional<double[]> fusedOrder(String query, List<String> texts, Throwable failure) {
+        LOG.warnf("reranker unavailable (%s); keeping the fused order", failure.toString());
+        return Optional.empty();
     }
 
     /** TEI: {@code [{index, score}]}; vLLM / Cohere: {@code {results: [{index, relevance_score}]}}. */

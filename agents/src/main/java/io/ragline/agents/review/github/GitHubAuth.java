@@ -2,11 +2,9 @@ package io.ragline.agents.review.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -19,6 +17,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The {@code Authorization} header for a repository: a configured token, or a GitHub App's installation token (a JWT
@@ -36,7 +35,7 @@ public final class GitHubAuth implements Function<String, String> {
     private final PrivateKey key;
     private final String apiUrl;
     private final Duration timeout;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private GitHubApi api;
     private final Map<String, Token> installationTokens = new ConcurrentHashMap<>();
 
     private GitHubAuth(String token, String appId, PrivateKey key, String apiUrl, Duration timeout) {
@@ -94,39 +93,41 @@ public final class GitHubAuth implements Function<String, String> {
 
     private Token installationToken(String repository) {
         String jwt = "Bearer " + jwt();
-        JsonNode installation =
-                call(HttpRequest.newBuilder(URI.create(apiUrl + "/repos/" + repository + "/installation"))
-                        .header("Authorization", jwt)
-                        .GET());
-        JsonNode minted = call(HttpRequest.newBuilder(URI.create(
-                        apiUrl + "/app/installations/" + installation.path("id").asLong() + "/access_tokens"))
-                .header("Authorization", jwt)
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        GitHubClient.Repo repo = GitHubClient.Repo.of(repository);
+        GitHubApi github = api();
+        JsonNode installation = call(
+                "/repos/" + repository + "/installation", () -> github.installation(jwt, repo.owner(), repo.name()));
+        long id = installation.path("id").asLong();
+        JsonNode minted = call("/app/installations/" + id + "/access_tokens", () -> github.accessToken(jwt, id));
         return new Token(
                 minted.path("token").asText(),
                 Instant.parse(minted.path("expires_at").asText()));
     }
 
-    private JsonNode call(HttpRequest.Builder request) {
+    private synchronized GitHubApi api() {
+        if (api == null) {
+            api = GitHubClient.api(apiUrl.replaceAll("/+$", ""), timeout);
+        }
+        return api;
+    }
+
+    private JsonNode call(String path, Supplier<Response> call) {
+        Response r;
         try {
-            HttpResponse<String> r = http.send(
-                    request.timeout(timeout)
-                            .header("Accept", "application/vnd.github+json")
-                            .header("User-Agent", "ragline-review-agent")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) {
-                throw new GitHubException(
-                        r.statusCode(),
-                        "GitHub App authentication failed (" + r.statusCode() + ") at "
-                                + r.request().uri().getPath() + ": " + r.body());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
+            r = call.get();
+        } catch (ProcessingException e) {
             throw new GitHubException(0, "GitHub unreachable for App authentication: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException(0, "interrupted");
+        }
+        try (r) {
+            String body = r.hasEntity() ? r.readEntity(String.class) : "";
+            if (r.getStatus() >= 300) {
+                throw new GitHubException(
+                        r.getStatus(),
+                        "GitHub App authentication failed (" + r.getStatus() + ") at " + path + ": " + body);
+            }
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new GitHubException(0, "GitHub answered App authentication with what is not JSON: " + e.getMessage());
         }
     }
 

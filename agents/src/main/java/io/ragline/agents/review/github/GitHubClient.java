@@ -6,29 +6,34 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.Guard;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.jboss.logging.Logger;
 
 /**
- * The GitHub REST calls a review needs, for one API root (github.com or GitHub Enterprise). Every call is bounded by a
- * timeout; 5xx answers and connection failures are retried with backoff; a rate limit (403 or 429 with
- * {@code x-ratelimit-remaining: 0} or {@code retry-after}) is waited out up to a bound, then retried: one SmallRye
- * Fault Tolerance guard per client.
+ * The GitHub REST calls a review needs, for one API root (github.com or GitHub Enterprise), over {@link GitHubApi}.
+ * Every call is bounded by a connect and a read timeout; 5xx answers and connection failures are retried with backoff;
+ * a rate limit (403 or 429 with {@code x-ratelimit-remaining: 0} or {@code retry-after}) is waited out up to a bound,
+ * then retried: one SmallRye Fault Tolerance guard per client, programmatic because the wait is read from GitHub's
+ * answer and the API root comes with each webhook delivery (hence also the REST Client's programmatic builder).
  */
 public final class GitHubClient {
 
@@ -47,10 +52,12 @@ public final class GitHubClient {
 
     private final String apiUrl;
     private final Function<String, String> authorization;
-    private final Duration timeout;
     private final Duration maxRateLimitWait;
     private final Guard guard;
-    private final HttpClient http;
+    private final GitHubApi api;
+
+    /** An answer read in full: success, a 404, or what the guard gave up on. */
+    private record Answer(int status, String body) {}
 
     /**
      * @param authorization repository ({@code owner/repo}) → the {@code Authorization} header value
@@ -63,13 +70,19 @@ public final class GitHubClient {
             int maxRetries) {
         this.apiUrl = apiUrl.replaceAll("/+$", "");
         this.authorization = authorization;
-        this.timeout = timeout;
         this.maxRateLimitWait = maxRateLimitWait;
         this.guard = guard(maxRetries, maxRateLimitWait);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.api = api(this.apiUrl, timeout);
+    }
+
+    /** The REST client of one API root; its answers are read by status, never turned into exceptions. */
+    static GitHubApi api(String apiUrl, Duration timeout) {
+        return RestClientBuilder.newBuilder()
+                .baseUri(URI.create(apiUrl))
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(GitHubApi.class);
     }
 
     public String apiUrl() {
@@ -77,7 +90,12 @@ public final class GitHubClient {
     }
 
     public PullRequest pullRequest(String repo, int number) {
-        JsonNode pr = json(send(repo, get("/repos/" + repo + "/pulls/" + number)));
+        Repo r = Repo.of(repo);
+        JsonNode pr = json(send(
+                repo,
+                "GET",
+                "/repos/" + repo + "/pulls/" + number,
+                auth -> api.pullRequest(auth, r.owner(), r.name(), number)));
         return new PullRequest(
                 pr.path("number").asInt(),
                 pr.path("title").asText(""),
@@ -90,10 +108,15 @@ public final class GitHubClient {
 
     /** Every changed file (the API pages 100 at a time, up to 3000 files). */
     public List<ChangedFile> files(String repo, int number) {
+        Repo r = Repo.of(repo);
         List<ChangedFile> out = new ArrayList<>();
         for (int page = 1; page <= 30; page++) {
-            JsonNode list =
-                    json(send(repo, get("/repos/" + repo + "/pulls/" + number + "/files?per_page=100&page=" + page)));
+            int p = page;
+            JsonNode list = json(send(
+                    repo,
+                    "GET",
+                    "/repos/" + repo + "/pulls/" + number + "/files?page=" + page,
+                    auth -> api.files(auth, r.owner(), r.name(), number, 100, p)));
             for (JsonNode f : list) {
                 out.add(new ChangedFile(
                         f.path("filename").asText(),
@@ -110,20 +133,31 @@ public final class GitHubClient {
 
     /** A file's text at a commit; empty when it does not exist. */
     public Optional<String> content(String repo, String path, String ref) {
-        HttpRequest.Builder request = get("/repos/" + repo + "/contents/" + path + "?ref="
-                        + URLEncoder.encode(ref, StandardCharsets.UTF_8))
-                .header("Accept", "application/vnd.github.raw+json");
-        HttpResponse<String> r = sendAllowing404(repo, request);
-        return r.statusCode() == 404 ? Optional.empty() : Optional.of(r.body());
+        Repo r = Repo.of(repo);
+        String encoded = Arrays.stream(path.split("/"))
+                .map(segment ->
+                        URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+        Answer a = sendAllowing404(
+                repo,
+                "GET",
+                "/repos/" + repo + "/contents/" + path,
+                auth -> api.content(auth, r.owner(), r.name(), encoded, ref));
+        return a.status() == 404 ? Optional.empty() : Optional.of(a.body());
     }
 
     /** The bodies of the reviews already on the pull request. */
     public List<String> reviewBodies(String repo, int number) {
+        Repo r = Repo.of(repo);
         List<String> out = new ArrayList<>();
         for (int page = 1; page <= 10; page++) {
-            JsonNode list =
-                    json(send(repo, get("/repos/" + repo + "/pulls/" + number + "/reviews?per_page=100&page=" + page)));
-            list.forEach(r -> out.add(r.path("body").asText("")));
+            int p = page;
+            JsonNode list = json(send(
+                    repo,
+                    "GET",
+                    "/repos/" + repo + "/pulls/" + number + "/reviews?page=" + page,
+                    auth -> api.reviews(auth, r.owner(), r.name(), number, 100, p)));
+            list.forEach(review -> out.add(review.path("body").asText("")));
             if (list.size() < 100) {
                 break;
             }
@@ -133,6 +167,7 @@ public final class GitHubClient {
 
     /** Posts one review ({@code COMMENT}) with inline comments on {@code commitId}; returns its html URL. */
     public String createReview(String repo, int number, String commitId, String body, List<Comment> comments) {
+        Repo r = Repo.of(repo);
         ObjectNode review = JSON.createObjectNode()
                 .put("commit_id", commitId)
                 .put("body", body)
@@ -145,43 +180,42 @@ public final class GitHubClient {
                     .put("side", c.side())
                     .put("body", c.body());
         }
-        HttpRequest.Builder request = request("/repos/" + repo + "/pulls/" + number + "/reviews")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(review.toString()));
-        return json(send(repo, request)).path("html_url").asText(null);
+        String json = review.toString();
+        return json(send(
+                        repo,
+                        "POST",
+                        "/repos/" + repo + "/pulls/" + number + "/reviews",
+                        auth -> api.createReview(auth, r.owner(), r.name(), number, json)))
+                .path("html_url")
+                .asText(null);
     }
 
-    private HttpRequest.Builder get(String path) {
-        return request(path).GET();
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(apiUrl + path))
-                .timeout(timeout)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("User-Agent", "ragline-review-agent");
-    }
-
-    private HttpResponse<String> send(String repo, HttpRequest.Builder request) {
-        HttpResponse<String> r = sendAllowing404(repo, request);
-        if (r.statusCode() == 404) {
-            throw new GitHubException(
-                    404,
-                    "GitHub answered 404 for " + r.request().uri().getPath()
-                            + " (missing, or the credentials cannot see it)");
+    /** {@code owner/name}. */
+    record Repo(String owner, String name) {
+        static Repo of(String repository) {
+            int slash = repository.indexOf('/');
+            if (slash <= 0 || slash == repository.length() - 1) {
+                throw new GitHubException(0, "not a repository name (owner/name): " + repository);
+            }
+            return new Repo(repository.substring(0, slash), repository.substring(slash + 1));
         }
-        return r;
     }
 
-    private HttpResponse<String> sendAllowing404(String repo, HttpRequest.Builder builder) {
-        builder.header("Authorization", authorization.apply(repo));
-        HttpRequest request = builder.build();
+    private Answer send(String repo, String method, String path, Function<String, Response> call) {
+        Answer a = sendAllowing404(repo, method, path, call);
+        if (a.status() == 404) {
+            throw new GitHubException(
+                    404, "GitHub answered 404 for " + path + " (missing, or the credentials cannot see it)");
+        }
+        return a;
+    }
+
+    private Answer sendAllowing404(String repo, String method, String path, Function<String, Response> call) {
+        String header = authorization.apply(repo);
+        String auth = header == null || header.isEmpty() ? null : header;
         AtomicLong waited = new AtomicLong();
         try {
-            @SuppressWarnings("unchecked")
-            HttpResponse<String> r = guard.call(() -> sendOnce(request, waited), HttpResponse.class);
-            return r;
+            return guard.call(() -> sendOnce(method, path, () -> call.apply(auth), waited), Answer.class);
         } catch (Unreachable e) {
             throw new GitHubException(0, "GitHub unreachable at " + apiUrl + ": " + e.getMessage());
         } catch (Retriable e) {
@@ -197,40 +231,38 @@ public final class GitHubClient {
      * One call: the answer if it is a success or a 404, else the failure, as an exception the guard retries (5xx,
      * connection failures, a rate limit within {@code maxRateLimitWait} in all) or not.
      */
-    private HttpResponse<String> sendOnce(HttpRequest request, AtomicLong waited) {
-        HttpResponse<String> r;
+    private Answer sendOnce(String method, String path, Supplier<Response> call, AtomicLong waited) {
+        Response r;
         try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException(0, "interrupted");
+            r = call.get();
+        } catch (ProcessingException e) {
+            throw new Unreachable(e.getCause() == null ? e : e.getCause());
         }
-        int status = r.statusCode();
-        if (status < 300 || status == 404) {
-            return r;
-        }
-        GitHubException failure = new GitHubException(
-                status,
-                "GitHub answered " + status + " for " + request.method() + " "
-                        + request.uri().getPath() + ": " + message(r.body()));
-        Optional<Duration> wait = rateLimitWait(r);
-        if (wait.isPresent()) {
-            if (waited.get() + wait.get().toMillis() > maxRateLimitWait.toMillis()) {
-                throw new GitHubException(
-                        status,
-                        "GitHub rate limit: reset in " + wait.get().toSeconds() + " s, beyond the "
-                                + maxRateLimitWait.toSeconds() + " s this review may wait");
+        try (r) {
+            int status = r.getStatus();
+            String body = r.hasEntity() ? r.readEntity(String.class) : "";
+            if (status < 300 || status == 404) {
+                return new Answer(status, body);
             }
-            LOG.infof("GitHub rate limit reached; waiting %d ms", wait.get().toMillis());
-            waited.addAndGet(wait.get().toMillis());
-            throw new Retriable(failure, wait.get().toMillis());
+            GitHubException failure = new GitHubException(
+                    status, "GitHub answered " + status + " for " + method + " " + path + ": " + message(body));
+            Optional<Duration> wait = rateLimitWait(status, r::getHeaderString);
+            if (wait.isPresent()) {
+                if (waited.get() + wait.get().toMillis() > maxRateLimitWait.toMillis()) {
+                    throw new GitHubException(
+                            status,
+                            "GitHub rate limit: reset in " + wait.get().toSeconds() + " s, beyond the "
+                                    + maxRateLimitWait.toSeconds() + " s this review may wait");
+                }
+                LOG.infof("GitHub rate limit reached; waiting %d ms", wait.get().toMillis());
+                waited.addAndGet(wait.get().toMillis());
+                throw new Retriable(failure, wait.get().toMillis());
+            }
+            if (status >= 500) {
+                throw new Retriable(failure, -1);
+            }
+            throw failure;
         }
-        if (status >= 500) {
-            throw new Retriable(failure, -1);
-        }
-        throw failure;
     }
 
     /**
@@ -270,7 +302,7 @@ public final class GitHubClient {
 
     /** A connection that failed: retried. */
     private static final class Unreachable extends RuntimeException {
-        Unreachable(IOException cause) {
+        Unreachable(Throwable cause) {
             super(cause.getMessage(), cause, false, false);
         }
     }
@@ -288,20 +320,21 @@ public final class GitHubClient {
     }
 
     /** How long a rate-limited answer asks to wait; empty if the answer is not a rate limit. */
-    static Optional<Duration> rateLimitWait(HttpResponse<String> r) {
-        int status = r.statusCode();
+    static Optional<Duration> rateLimitWait(int status, Function<String, String> header) {
         if (status != 403 && status != 429) {
             return Optional.empty();
         }
-        Optional<String> retryAfter = r.headers().firstValue("retry-after");
-        if (retryAfter.isPresent()) {
-            return Optional.of(
-                    Duration.ofSeconds(Long.parseLong(retryAfter.get().strip())));
+        String retryAfter = header.apply("retry-after");
+        if (retryAfter != null) {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.strip())));
         }
-        if ("0".equals(r.headers().firstValue("x-ratelimit-remaining").orElse(null))) {
-            long reset =
-                    Long.parseLong(r.headers().firstValue("x-ratelimit-reset").orElse("0"));
-            long millis = Math.max(0, reset * 1000 - Instant.now().toEpochMilli()) + 500;
+        if ("0".equals(header.apply("x-ratelimit-remaining"))) {
+            String reset = header.apply("x-ratelimit-reset");
+            long millis = Math.max(
+                            0,
+                            Long.parseLong(reset == null ? "0" : reset) * 1000
+                                    - Instant.now().toEpochMilli())
+                    + 500;
             return Optional.of(Duration.ofMillis(millis));
         }
         if (status == 429) {
@@ -318,11 +351,11 @@ public final class GitHubClient {
         }
     }
 
-    private static JsonNode json(HttpResponse<String> r) {
+    private static JsonNode json(Answer a) {
         try {
-            return JSON.readTree(r.body());
+            return JSON.readTree(a.body());
         } catch (IOException e) {
-            throw new GitHubException(r.statusCode(), "GitHub answered something that is not JSON: " + e.getMessage());
+            throw new GitHubException(a.status(), "GitHub answered something that is not JSON: " + e.getMessage());
         }
     }
 }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ragline.agents.review.ReviewStubs;
+import io.ragline.runtime.testing.KafkaTestResource;
+import io.ragline.runtime.testing.PostgresTestResource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The GitHub client's retries against a local HTTP server that answers from a script of status codes. */
-class GitHubClientTest {
+/**
+ * The GitHub client's retries against a local HTTP server that answers from a script of status codes; in the agents'
+ * Quarkus application (shared with {@code ReviewIT}) so that the REST Client and the guard are the ones it runs.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(ReviewStubs.class)
+class GitHubClientIT {
 
     private static final String PR = "{\"number\":7,\"title\":\"t\",\"body\":\"\",\"state\":\"open\",\"draft\":false,"
             + "\"head\":{\"sha\":\"h\"},\"base\":{\"sha\":\"b\"}}";
