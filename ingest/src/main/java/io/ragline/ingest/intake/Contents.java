@@ -1,12 +1,9 @@
 package io.ragline.ingest.intake;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The claim-check store: bodies too large for a Kafka record (and every uploaded file) are written to
@@ -17,21 +14,19 @@ import java.util.UUID;
 public class Contents {
 
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     /** Stores the bytes and returns the reference to put in the event. */
-    public String store(String tenant, String mediaType, String fileName, byte[] bytes) throws SQLException {
+    public String store(String tenant, String mediaType, String fileName, byte[] bytes) {
         String id = UUID.randomUUID().toString();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO document_contents (id, tenant, media_type, file_name, bytes) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, tenant);
-            ps.setString(3, mediaType);
-            ps.setString(4, fileName);
-            ps.setBytes(5, bytes);
-            ps.executeUpdate();
-            return id;
-        }
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO document_contents (id, tenant, media_type, file_name, bytes)"
+                        + " VALUES (:id, :tenant, :mediaType, :fileName, :bytes)")
+                .bind("id", id)
+                .bind("tenant", tenant)
+                .bind("mediaType", mediaType)
+                .bind("fileName", fileName)
+                .bind("bytes", bytes)
+                .execute());
+        return id;
     }
 }

@@ -20,11 +20,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The intake API ({@link IntakeApi}): the gateway records submissions and stores their bodies here, and reads their
@@ -49,8 +49,7 @@ public class IntakeResource {
             @QueryParam("tenant") String tenant,
             @QueryParam("mediaType") String mediaType,
             @QueryParam("fileName") String fileName,
-            byte[] bytes)
-            throws SQLException {
+            byte[] bytes) {
         if (mediaType == null || mediaType.isBlank()) {
             throw problem(400, "mediaType is required");
         }
@@ -60,7 +59,7 @@ public class IntakeResource {
     @POST
     @Path("/queued")
     @Consumes(MediaType.APPLICATION_JSON)
-    public void queued(@QueryParam("tenant") String tenant, List<Queued> queued) throws SQLException {
+    public void queued(@QueryParam("tenant") String tenant, List<Queued> queued) {
         if (queued == null || queued.size() > IntakeApi.MAX_PAGE) {
             throw problem(400, "a list of 1 to " + IntakeApi.MAX_PAGE + " submissions is required");
         }
@@ -75,7 +74,7 @@ public class IntakeResource {
     @POST
     @Path("/not-published")
     @Consumes(MediaType.APPLICATION_JSON)
-    public void notPublished(@QueryParam("tenant") String tenant, NotPublished refused) throws SQLException {
+    public void notPublished(@QueryParam("tenant") String tenant, NotPublished refused) {
         if (refused == null || refused.documentId() == null) {
             throw problem(400, "documentId is required");
         }
@@ -84,8 +83,7 @@ public class IntakeResource {
 
     @GET
     @Path("/documents/{id: .+}")
-    public IntakeApi.DocumentStatus find(@QueryParam("tenant") String tenant, @PathParam("id") String id)
-            throws SQLException {
+    public IntakeApi.DocumentStatus find(@QueryParam("tenant") String tenant, @PathParam("id") String id) {
         return submissions
                 .find(tenant(tenant), id)
                 .orElseThrow(() -> problem(404, "no document '" + id + "' (it may still be queued)"));
@@ -97,8 +95,7 @@ public class IntakeResource {
             @QueryParam("tenant") String tenant,
             @QueryParam("stage") String stage,
             @QueryParam("limit") @DefaultValue("50") int limit,
-            @QueryParam("after") String after)
-            throws SQLException {
+            @QueryParam("after") String after) {
         if (stage != null && !IntakeApi.STAGES.contains(stage)) {
             throw problem(400, "unknown status '" + stage + "'; one of " + String.join(", ", IntakeApi.STAGES));
         }
@@ -117,8 +114,7 @@ public class IntakeResource {
     @POST
     @Path("/submissions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public List<SubmissionStatus> submissions(@QueryParam("tenant") String tenant, List<Submission> asked)
-            throws SQLException {
+    public List<SubmissionStatus> submissions(@QueryParam("tenant") String tenant, List<Submission> asked) {
         if (asked == null || asked.isEmpty()) {
             throw problem(400, "submissions is required: [{\"documentId\", \"eventId\"}, ...]");
         }
@@ -142,7 +138,7 @@ public class IntakeResource {
 
     /** A database failure is the caller's 503 (it may retry), not a 500. */
     @ServerExceptionMapper
-    public Response unavailable(SQLException e) {
+    public Response unavailable(JdbiException e) {
         return response(503, "the database is unavailable: " + e.getMessage());
     }
 

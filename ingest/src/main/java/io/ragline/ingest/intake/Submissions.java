@@ -1,6 +1,5 @@
 package io.ragline.ingest.intake;
 
-import io.agroal.api.AgroalDataSource;
 import io.ragline.contracts.document.api.IntakeApi.DocumentPage;
 import io.ragline.contracts.document.api.IntakeApi.DocumentStatus;
 import io.ragline.contracts.document.api.IntakeApi.NotPublished;
@@ -10,8 +9,6 @@ import io.ragline.contracts.document.api.IntakeApi.Submission;
 import io.ragline.contracts.document.api.IntakeApi.SubmissionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,6 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * The {@code documents} rows as submitters see them: a submission is recorded {@code queued} (through the intake
@@ -34,56 +34,55 @@ public class Submissions {
             + " embedding_model, updated_at, queued_at, parsing_at, embedding_at, indexed_at, failed_at, deleted_at";
 
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     /**
      * Records submissions as queued. A new document's row holds only what the submitter sees; the indexer fills in
      * the rest. One round trip: the driver rewrites the batch into multi-row inserts (a batch never names one
      * document twice: the gateway refuses that).
      */
-    public void queued(String tenant, List<Queued> submissions) throws SQLException {
-        String sql = "INSERT INTO documents (tenant, id, title, source, media_type, content_hash, size_bytes, status,"
-                + " version_at, stage, queued_at) VALUES (?, ?, ?, ?, ?, '', ?, 'submitted', '-infinity', 'queued',"
-                + " now()) ON CONFLICT (tenant, id) DO UPDATE SET stage = 'queued', queued_at = now(),"
-                + " parsing_at = NULL, embedding_at = NULL, indexed_at = NULL, failed_at = NULL, deleted_at = NULL,"
-                + " updated_at = now()";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Queued q : submissions) {
-                ps.setString(1, tenant);
-                ps.setString(2, q.documentId());
-                ps.setString(3, q.title());
-                ps.setString(4, q.source());
-                ps.setString(5, q.mediaType());
-                ps.setLong(6, q.sizeBytes());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    public void queued(String tenant, List<Queued> submissions) {
+        if (submissions.isEmpty()) {
+            return;
         }
+        jdbi.useHandle(h -> {
+            PreparedBatch batch = h.prepareBatch("INSERT INTO documents (tenant, id, title, source, media_type,"
+                    + " content_hash, size_bytes, status, version_at, stage, queued_at)"
+                    + " VALUES (:tenant, :id, :title, :source, :mediaType, '', :sizeBytes, 'submitted', '-infinity',"
+                    + " 'queued', now()) ON CONFLICT (tenant, id) DO UPDATE SET stage = 'queued', queued_at = now(),"
+                    + " parsing_at = NULL, embedding_at = NULL, indexed_at = NULL, failed_at = NULL,"
+                    + " deleted_at = NULL, updated_at = now()");
+            for (Queued q : submissions) {
+                batch.bind("tenant", tenant)
+                        .bind("id", q.documentId())
+                        .bind("title", q.title())
+                        .bind("source", q.source())
+                        .bind("mediaType", q.mediaType())
+                        .bind("sizeBytes", q.sizeBytes())
+                        .add();
+            }
+            batch.execute();
+        });
     }
 
     /** A queued submission the broker did not take: its stage becomes failed, with the reason. */
-    public void notPublished(String tenant, NotPublished refused) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE documents SET stage = 'failed', failed_at = now(),"
-                        + " status_reason = ?, updated_at = now() WHERE tenant = ? AND id = ? AND stage = 'queued'")) {
-            ps.setString(1, refused.reason());
-            ps.setString(2, tenant);
-            ps.setString(3, refused.documentId());
-            ps.executeUpdate();
-        }
+    public void notPublished(String tenant, NotPublished refused) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE documents SET stage = 'failed', failed_at = now(),"
+                        + " status_reason = :reason, updated_at = now()"
+                        + " WHERE tenant = :tenant AND id = :id AND stage = 'queued'")
+                .bind("reason", refused.reason())
+                .bind("tenant", tenant)
+                .bind("id", refused.documentId())
+                .execute());
     }
 
-    public Optional<DocumentStatus> find(String tenant, String documentId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT " + COLUMNS + " FROM documents WHERE tenant = ? AND id = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, documentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(status(rs)) : Optional.empty();
-            }
-        }
+    public Optional<DocumentStatus> find(String tenant, String documentId) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM documents WHERE tenant = :tenant AND id = :id")
+                        .bind("tenant", tenant)
+                        .bind("id", documentId)
+                        .map((rs, ctx) -> status(rs))
+                        .findOne());
     }
 
     /** A page cursor: the last row's time and id. */
@@ -114,77 +113,58 @@ public class Submissions {
      * A tenant's documents at one stage (or all, when {@code stage} is null), most recently changed first,
      * {@code limit} per page, after the cursor when there is one.
      */
-    public DocumentPage list(String tenant, String stage, int limit, Optional<Cursor> after) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM documents WHERE tenant = ?");
+    public DocumentPage list(String tenant, String stage, int limit, Optional<Cursor> after) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM documents WHERE tenant = :tenant");
         if (stage != null) {
-            sql.append(" AND coalesce(stage, status) = ?");
+            sql.append(" AND coalesce(stage, status) = :stage");
         }
         if (after.isPresent()) {
-            sql.append(" AND (updated_at, id) < (?, ?)");
+            sql.append(" AND (updated_at, id) < (:afterTime, :afterId)");
         }
-        sql.append(" ORDER BY updated_at DESC, id DESC LIMIT ?");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setString(i++, tenant);
+        sql.append(" ORDER BY updated_at DESC, id DESC LIMIT :limit");
+        List<DocumentStatus> page = jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql.toString()).bind("tenant", tenant).bind("limit", limit + 1);
             if (stage != null) {
-                ps.setString(i++, stage);
+                query.bind("stage", stage);
             }
-            if (after.isPresent()) {
-                ps.setTimestamp(i++, Timestamp.from(after.get().updatedAt()));
-                ps.setString(i++, after.get().documentId());
-            }
-            ps.setInt(i, limit + 1);
-            List<DocumentStatus> page = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    page.add(status(rs));
-                }
-            }
-            String next = null;
-            if (page.size() > limit) {
-                page = page.subList(0, limit);
-                DocumentStatus last = page.get(limit - 1);
-                next = new Cursor(last.updatedAt(), last.documentId()).text();
-            }
-            return new DocumentPage(List.copyOf(page), next);
+            after.ifPresent(c -> query.bind("afterTime", c.updatedAt()).bind("afterId", c.documentId()));
+            return query.map((rs, ctx) -> status(rs)).list();
+        });
+        String next = null;
+        if (page.size() > limit) {
+            page = page.subList(0, limit);
+            DocumentStatus last = page.get(limit - 1);
+            next = new Cursor(last.updatedAt(), last.documentId()).text();
         }
+        return new DocumentPage(List.copyOf(page), next);
     }
 
     /**
      * For each (documentId, eventId): has the indexer applied that event (recorded in {@code processed_events}), and
      * what state is the document in. One query for the whole list; the answer keeps the request's order.
      */
-    public List<SubmissionStatus> submissions(String tenant, List<Submission> submissions) throws SQLException {
+    public List<SubmissionStatus> submissions(String tenant, List<Submission> submissions) {
         if (submissions.isEmpty()) {
             return List.of();
         }
-        String[] events = submissions.stream().map(Submission::eventId).toArray(String[]::new);
-        String[] ids = submissions.stream().map(Submission::documentId).toArray(String[]::new);
         Map<String, SubmissionStatus> byEvent = new HashMap<>();
-        String sql = "SELECT s.event_id, s.document_id, p.event_id IS NOT NULL, coalesce(d.stage, d.status),"
-                + " d.status_reason"
-                + " FROM unnest(?::text[], ?::text[]) AS s(event_id, document_id)"
-                + " LEFT JOIN processed_events p ON p.consumer = 'ingest' AND p.event_id = s.event_id"
-                + " LEFT JOIN documents d ON d.tenant = ? AND d.id = s.document_id";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", events));
-            ps.setArray(2, c.createArrayOf("text", ids));
-            ps.setString(3, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byEvent.put(
-                            rs.getString(1),
-                            new SubmissionStatus(
-                                    rs.getString(2),
-                                    rs.getString(1),
-                                    rs.getBoolean(3),
-                                    rs.getString(4),
-                                    rs.getString(5)));
-                }
-            }
-        }
+        jdbi.useHandle(h -> h.createQuery("SELECT s.event_id, s.document_id, p.event_id IS NOT NULL,"
+                        + " coalesce(d.stage, d.status), d.status_reason"
+                        + " FROM unnest(:events::text[], :ids::text[]) AS s(event_id, document_id)"
+                        + " LEFT JOIN processed_events p ON p.consumer = 'ingest' AND p.event_id = s.event_id"
+                        + " LEFT JOIN documents d ON d.tenant = :tenant AND d.id = s.document_id")
+                .bindArray(
+                        "events",
+                        String.class,
+                        submissions.stream().map(Submission::eventId).toList())
+                .bindArray(
+                        "ids",
+                        String.class,
+                        submissions.stream().map(Submission::documentId).toList())
+                .bind("tenant", tenant)
+                .map((rs, ctx) -> new SubmissionStatus(
+                        rs.getString(2), rs.getString(1), rs.getBoolean(3), rs.getString(4), rs.getString(5)))
+                .forEach(status -> byEvent.put(status.eventId(), status)));
         List<SubmissionStatus> result = new ArrayList<>();
         for (Submission submission : submissions) {
             result.add(byEvent.getOrDefault(

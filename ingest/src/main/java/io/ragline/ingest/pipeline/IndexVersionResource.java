@@ -14,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,7 @@ public class IndexVersionResource {
     IngestConfig config;
 
     @Inject
-    IndexStore store;
+    VersionStore store;
 
     @Inject
     @Channel("documents-reindex-out")
@@ -51,7 +50,7 @@ public class IndexVersionResource {
     @GET
     @Path("/versions")
     @Blocking
-    public Map<String, Object> versions() throws SQLException {
+    public Map<String, Object> versions() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(
                 "writing",
@@ -78,14 +77,14 @@ public class IndexVersionResource {
                     400, "fromVersion must be another index version than this deployment's " + to + ", got " + from);
         }
         long queued = 0;
-        IndexStore.DocumentKey after = null;
-        for (List<IndexStore.DocumentKey> page = store.missingFromThisVersion(from, null, PAGE);
+        VersionStore.DocumentKey after = null;
+        for (List<VersionStore.DocumentKey> page = store.missingFromThisVersion(from, null, PAGE);
                 !page.isEmpty();
                 page = store.missingFromThisVersion(from, after, PAGE)) {
             List<CompletableFuture<Void>> sends = new ArrayList<>(page.size());
-            for (IndexStore.DocumentKey key : page) {
+            for (VersionStore.DocumentKey key : page) {
                 DocumentReindexRequested event = DocumentReindexRequested.of(key.tenant(), key.documentId(), from, to);
-                sends.add(DocumentIndexer.send(reindex, event, event.partitionKey()));
+                sends.add(Outcomes.send(reindex, event, event.partitionKey()));
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             queued += page.size();
@@ -98,7 +97,7 @@ public class IndexVersionResource {
     @DELETE
     @Path("/versions/{version}")
     @Blocking
-    public Response drop(@PathParam("version") int version) throws SQLException {
+    public Response drop(@PathParam("version") int version) {
         if (version == config.indexVersion()) {
             return problem(
                     409,

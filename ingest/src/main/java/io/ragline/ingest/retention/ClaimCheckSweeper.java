@@ -1,15 +1,10 @@
 package io.ragline.ingest.retention;
 
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.ragline.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +21,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Deletes claim-check bodies ({@code document_contents}) that no event can reference any more. A body is read by the
@@ -45,7 +41,7 @@ public class ClaimCheckSweeper {
     IngestConfig config;
 
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     @Inject
     MeterRegistry registry;
@@ -69,14 +65,14 @@ public class ClaimCheckSweeper {
             if (sweep.deleted() > 0) {
                 LOG.infof("deleted %d claim-check bodies older than %s's retention", sweep.deleted(), submissions);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // the next sweep tries again; nothing is lost by waiting
             LOG.warnf("claim-check sweep failed: %s", e.getMessage());
         }
     }
 
     /** One sweep: deletes, in short batches, the bodies older than the submissions topic's retention plus the margin. */
-    public Sweep sweep() throws SQLException {
+    public Sweep sweep() {
         Optional<Duration> retention = retention();
         if (retention.isEmpty()) {
             return new Sweep(retention, 0);
@@ -95,15 +91,13 @@ public class ClaimCheckSweeper {
         return new Sweep(retention, deleted);
     }
 
-    private int deleteBatch(Instant before) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM document_contents WHERE id IN (SELECT id"
-                        + " FROM document_contents WHERE created_at < ? ORDER BY created_at LIMIT ?"
-                        + " FOR UPDATE SKIP LOCKED)")) {
-            ps.setTimestamp(1, Timestamp.from(before));
-            ps.setInt(2, config.claimCheck().batchSize());
-            return ps.executeUpdate();
-        }
+    private int deleteBatch(Instant before) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM document_contents WHERE id IN (SELECT id"
+                        + " FROM document_contents WHERE created_at < :before ORDER BY created_at LIMIT :limit"
+                        + " FOR UPDATE SKIP LOCKED)")
+                .bind("before", before)
+                .bind("limit", config.claimCheck().batchSize())
+                .execute());
     }
 
     /** The submissions topic's {@code retention.ms} as the broker reports it; empty when records are kept forever. */
