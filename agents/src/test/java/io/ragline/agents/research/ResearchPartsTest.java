@@ -100,7 +100,7 @@ class ResearchPartsTest {
                 List.of(),
                 List.of());
 
-        Report kept = ResearchAgent.withoutUnsupported(
+        Report kept = Drafts.withoutUnsupported(
                 draft, List.of(new Reviewer.Verdict(true, "ok"), new Reviewer.Verdict(false, "no source says so")));
 
         assertThat(kept.claims()).extracting(Report.Claim::text).containsExactly("Supported.");
