@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -97,45 +98,53 @@ public class SearchService {
         }
     }
 
+    /** Where one search spent its time, and whether it ran degraded; filled in stage by stage. */
+    private static final class Trace {
+        double embedMs;
+        double vectorMs;
+        double keywordMs;
+        double rerankMs;
+        String degraded;
+        boolean reranked;
+    }
+
+    /** The fused order, and the rows a stage already read (later stages reuse them instead of reading them again). */
+    private record Ranked(List<Fused> order, Map<String, ChunkIndex.ChunkRow> loaded) {}
+
+    /** The stages: rank (vector and keyword sides) and fuse → rerank → diversify or cut → load → hits. */
     public SearchResponse search(String tenant, SearchRequest request) throws SQLException {
         long start = System.nanoTime();
-        if (request == null) {
-            throw new InvalidSearchException("a JSON body with a query is required");
-        }
-        String query = request.query() == null ? "" : request.query().strip();
-        if (query.isEmpty()) {
-            throw new InvalidSearchException("query is required and must not be blank");
-        }
-        if (query.length() > config.search().maxQueryChars()) {
-            throw new InvalidSearchException("query is " + query.length() + " characters; at most "
-                    + config.search().maxQueryChars() + " are accepted");
-        }
-        int topK = request.topK() == null ? config.search().defaultTopK() : request.topK();
-        if (topK < 1 || topK > config.search().maxTopK()) {
-            throw new InvalidSearchException(
-                    "topK must be between 1 and " + config.search().maxTopK() + ", got " + topK);
-        }
-        Mode mode = request.mode() == null ? Mode.HYBRID : request.mode();
-        boolean mmr = Boolean.TRUE.equals(request.mmr());
-        double lambda = request.mmrLambda() == null ? config.mmr().lambda() : request.mmrLambda();
-        if (lambda < 0 || lambda > 1) {
-            throw new InvalidSearchException("mmrLambda must be between 0 and 1, got " + lambda);
-        }
-        FusionSettings fusion = fusion(request.fusion());
-        SearchFilter filter = SearchFilter.parse(request.filters());
+        SearchPlan plan = SearchPlan.of(request, config);
+        Trace trace = new Trace();
+        Ranked ranked = rerank(tenant, plan, new Ranked(rankAndFuse(tenant, plan, trace), Map.of()), trace);
+        Ranked chosen = choose(tenant, plan, ranked);
+        List<SearchResponse.Hit> hits = hits(chosen);
+        double totalMs = millisSince(start);
+        String mode = plan.mode().name().toLowerCase(Locale.ROOT);
+        Timer.builder("ragline.search")
+                .tag("mode", mode)
+                .register(registry)
+                .record((long) (totalMs * 1_000_000), TimeUnit.NANOSECONDS);
+        return new SearchResponse(
+                plan.query(),
+                mode,
+                hits,
+                trace.reranked,
+                plan.mmr(),
+                trace.degraded,
+                new SearchResponse.Timings(trace.embedMs, trace.vectorMs, trace.keywordMs, trace.rerankMs, totalMs));
+    }
 
-        int pool = mmr ? topK * Math.max(1, config.mmr().poolFactor()) : topK;
-        int candidates = Math.max(pool, config.search().candidates());
-
-        long t = System.nanoTime();
-        double embedMs = 0;
-        double vectorMs = 0;
-        double keywordMs = 0;
-        List<Scored> vector = List.of();
-        List<Scored> keyword = List.of();
-        // the keyword side needs no query vector: in hybrid mode its statement runs in the database while the query is
-        // embedded here; keyword mode has nothing to overlap it with and runs it on this thread
-        Future<ChunkIndex.Bm25Result> bm25 = switch (mode) {
+    /**
+     * Ranks by vector and/or BM25 and fuses the two. The keyword side needs no query vector: in hybrid mode its
+     * statement runs in the database while the query is embedded here; keyword mode has nothing to overlap it with
+     * and runs it on this thread. Hybrid search whose query cannot be embedded falls back to BM25 alone, and says so.
+     */
+    private List<Fused> rankAndFuse(String tenant, SearchPlan plan, Trace trace) throws SQLException {
+        String query = plan.query();
+        int candidates = plan.candidates();
+        SearchFilter filter = plan.filter();
+        Future<ChunkIndex.Bm25Result> bm25 = switch (plan.mode()) {
             case VECTOR -> null;
             case KEYWORD ->
                 CompletableFuture.completedFuture(index.bm25(tenant, query, candidates, filter, index.stats(tenant)));
@@ -143,27 +152,15 @@ public class SearchService {
                 keywordSide.submit(() -> index.bm25(tenant, query, candidates, filter, index.stats(tenant), true));
         };
         float[] q = null;
-        String degraded = null;
+        List<Scored> vector = List.of();
         try {
-            if (mode != Mode.KEYWORD) {
-                try {
-                    q = embedder.embed(query);
-                } catch (EmbeddingServer.EmbeddingServerException e) {
-                    if (mode == Mode.VECTOR) {
-                        throw new SearchUnavailableException(
-                                "vector search cannot embed the query: " + e.getMessage(), e);
-                    }
-                    // hybrid falls back to BM25 alone, and says so
-                    degraded = "keyword only: " + e.getMessage();
-                    registry.counter("ragline.retriever.degraded", "reason", "embedding")
-                            .increment();
-                }
-                embedMs = millisSince(t);
+            if (plan.mode() != Mode.KEYWORD) {
+                q = embed(plan, trace);
             }
-            if (q != null && !(mode == Mode.HYBRID && fusion.convex())) {
-                t = System.nanoTime();
+            if (q != null && !plan.convexHybrid()) {
+                long t = System.nanoTime();
                 vector = index.nearest(tenant, q, candidates, filter);
-                vectorMs = millisSince(t);
+                trace.vectorMs = millisSince(t);
             }
         } catch (RuntimeException | SQLException e) {
             if (bm25 != null) {
@@ -171,110 +168,139 @@ public class SearchService {
             }
             throw e;
         }
-        List<Fused> ranked;
-        if (mode == Mode.VECTOR) {
-            ranked = Fusion.single(vector, true);
-        } else {
-            t = System.nanoTime();
-            ChunkIndex.Bm25Result keywordResult = await(bm25);
-            keyword = keywordResult.top();
-            keywordMs = millisSince(t);
-            if (mode == Mode.KEYWORD || q == null) {
-                ranked = Fusion.single(keyword, false);
-            } else if (!fusion.convex()) {
-                ranked = Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
-            } else {
-                // every candidate scored on both sides, in one statement: the nearest chunks, the cosines of the
-                // keyword candidates among them or not, and BM25 for what only the vector side found
-                t = System.nanoTime();
-                ChunkIndex.Nearest nearest = index.nearest(
-                        tenant,
-                        q,
-                        candidates,
-                        filter,
-                        keyword.stream().map(Scored::chunkId).toList(),
-                        keywordResult.query(),
-                        index.stats(tenant));
-                vector = nearest.top();
-                vectorMs = millisSince(t);
-                Map<String, Double> keywordScores = new HashMap<>(nearest.topBm25());
-                keyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
-                Map<String, Double> vectorScores = new HashMap<>(nearest.otherCosines());
-                vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
-                ranked = Fusion.convex(
-                        vector,
-                        keyword,
-                        vectorScores,
-                        keywordScores,
-                        fusion.vectorWeight(),
-                        fusion.keywordWeight(),
-                        config.search().candidates());
-            }
+        if (plan.mode() == Mode.VECTOR) {
+            return Fusion.single(vector, true);
         }
+        long t = System.nanoTime();
+        ChunkIndex.Bm25Result keywordResult = await(bm25);
+        List<Scored> keyword = keywordResult.top();
+        trace.keywordMs = millisSince(t);
+        SearchPlan.Fusion fusion = plan.fusion();
+        if (plan.mode() == Mode.KEYWORD || q == null) {
+            return Fusion.single(keyword, false);
+        }
+        if (!fusion.convex()) {
+            return Fusion.rrf(vector, keyword, fusion.k(), fusion.vectorWeight(), fusion.keywordWeight());
+        }
+        // every candidate scored on both sides, in one statement: the nearest chunks, the cosines of the keyword
+        // candidates among them or not, and BM25 for what only the vector side found
+        t = System.nanoTime();
+        ChunkIndex.Nearest nearest = index.nearest(
+                tenant,
+                q,
+                candidates,
+                filter,
+                keyword.stream().map(Scored::chunkId).toList(),
+                keywordResult.query(),
+                index.stats(tenant));
+        vector = nearest.top();
+        trace.vectorMs = millisSince(t);
+        Map<String, Double> keywordScores = new HashMap<>(nearest.topBm25());
+        keyword.forEach(s -> keywordScores.put(s.chunkId(), s.score()));
+        Map<String, Double> vectorScores = new HashMap<>(nearest.otherCosines());
+        vector.forEach(s -> vectorScores.put(s.chunkId(), s.score()));
+        return Fusion.convex(
+                vector,
+                keyword,
+                vectorScores,
+                keywordScores,
+                fusion.vectorWeight(),
+                fusion.keywordWeight(),
+                config.search().candidates());
+    }
 
-        boolean reranked = false;
-        double rerankMs = 0;
-        // rows already read (for the reranker); the results reuse them instead of reading them again
-        Map<String, ChunkIndex.ChunkRow> loaded = Map.of();
-        if (reranker.enabled() && !ranked.isEmpty()) {
-            t = System.nanoTime();
-            List<Fused> head = ranked.subList(0, Math.min(ranked.size(), Math.max(pool, reranker.candidates())));
+    /** The query's vector; null when hybrid search goes on without it (recorded as degraded). */
+    private float[] embed(SearchPlan plan, Trace trace) {
+        long t = System.nanoTime();
+        try {
+            return embedder.embed(plan.query());
+        } catch (EmbeddingServer.EmbeddingServerException e) {
+            if (plan.mode() == Mode.VECTOR) {
+                throw new SearchUnavailableException("vector search cannot embed the query: " + e.getMessage(), e);
+            }
+            trace.degraded = "keyword only: " + e.getMessage();
+            registry.counter("ragline.retriever.degraded", "reason", "embedding")
+                    .increment();
+            return null;
+        } finally {
+            trace.embedMs = millisSince(t);
+        }
+    }
+
+    /** The fused head reordered by the cross-encoder, when one is configured and answers; else unchanged. */
+    private Ranked rerank(String tenant, SearchPlan plan, Ranked fused, Trace trace) throws SQLException {
+        List<Fused> ranked = fused.order();
+        if (!reranker.enabled() || ranked.isEmpty()) {
+            return fused;
+        }
+        long t = System.nanoTime();
+        List<Fused> head = ranked.subList(0, Math.min(ranked.size(), Math.max(plan.pool(), reranker.candidates())));
+        Map<String, ChunkIndex.ChunkRow> rows =
+                index.rows(tenant, head.stream().map(Fused::chunkId).toList(), false);
+        List<Fused> present =
+                head.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
+        Optional<double[]> scores = reranker.scores(
+                plan.query(),
+                present.stream().map(f -> rows.get(f.chunkId()).text()).toList());
+        Ranked out = new Ranked(ranked, rows);
+        if (scores.isPresent()) {
+            List<Fused> rescored = new ArrayList<>(present.size());
+            for (int i = 0; i < present.size(); i++) {
+                Fused f = present.get(i);
+                rescored.add(new Fused(
+                        f.chunkId(),
+                        scores.get()[i],
+                        f.vectorRank(),
+                        f.vectorScore(),
+                        f.keywordRank(),
+                        f.keywordScore()));
+            }
+            rescored.sort(Comparator.comparingDouble(Fused::score).reversed());
+            out = new Ranked(rescored, rows);
+            trace.reranked = true;
+        }
+        trace.rerankMs = millisSince(t);
+        return out;
+    }
+
+    /**
+     * The {@code topK} results with their rows: chosen by MMR from the pool (which reads the vectors too), or the head
+     * of the order, reading only the rows not read yet.
+     */
+    private Ranked choose(String tenant, SearchPlan plan, Ranked ranked) throws SQLException {
+        List<Fused> order = ranked.order();
+        if (plan.mmr() && order.size() > 1) {
+            List<Fused> pool = order.subList(0, Math.min(order.size(), plan.pool()));
             Map<String, ChunkIndex.ChunkRow> rows =
-                    index.rows(tenant, head.stream().map(Fused::chunkId).toList(), false);
-            loaded = rows;
+                    index.rows(tenant, pool.stream().map(Fused::chunkId).toList(), true);
             List<Fused> present =
-                    head.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
-            Optional<double[]> scores = reranker.scores(
-                    query,
-                    present.stream().map(f -> rows.get(f.chunkId()).text()).toList());
-            if (scores.isPresent()) {
-                List<Fused> rescored = new ArrayList<>(present.size());
-                for (int i = 0; i < present.size(); i++) {
-                    Fused f = present.get(i);
-                    rescored.add(new Fused(
-                            f.chunkId(),
-                            scores.get()[i],
-                            f.vectorRank(),
-                            f.vectorScore(),
-                            f.keywordRank(),
-                            f.keywordScore()));
-                }
-                rescored.sort(Comparator.comparingDouble(Fused::score).reversed());
-                ranked = rescored;
-                reranked = true;
-            }
-            rerankMs = millisSince(t);
-        }
-
-        List<Fused> chosen;
-        Map<String, ChunkIndex.ChunkRow> rows;
-        if (mmr && ranked.size() > 1) {
-            List<Fused> poolList = ranked.subList(0, Math.min(ranked.size(), pool));
-            rows = index.rows(tenant, poolList.stream().map(Fused::chunkId).toList(), true);
-            List<Fused> present =
-                    poolList.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
+                    pool.stream().filter(f -> rows.containsKey(f.chunkId())).toList();
             double[] relevance = present.stream().mapToDouble(Fused::score).toArray();
             float[][] vectors =
                     present.stream().map(f -> rows.get(f.chunkId()).embedding()).toArray(float[][]::new);
-            chosen = Mmr.select(relevance, vectors, topK, lambda).stream()
+            List<Fused> chosen = Mmr.select(relevance, vectors, plan.topK(), plan.mmrLambda()).stream()
                     .map(present::get)
                     .toList();
-        } else {
-            chosen = ranked.subList(0, Math.min(ranked.size(), topK));
-            Map<String, ChunkIndex.ChunkRow> known = loaded;
-            List<String> missing = chosen.stream()
-                    .map(Fused::chunkId)
-                    .filter(id -> !known.containsKey(id))
-                    .toList();
-            rows = new HashMap<>(known);
-            rows.putAll(index.rows(tenant, missing, false));
+            return new Ranked(chosen, rows);
         }
+        List<Fused> chosen = order.subList(0, Math.min(order.size(), plan.topK()));
+        Map<String, ChunkIndex.ChunkRow> known = ranked.loaded();
+        List<String> missing = chosen.stream()
+                .map(Fused::chunkId)
+                .filter(id -> !known.containsKey(id))
+                .toList();
+        Map<String, ChunkIndex.ChunkRow> rows = new HashMap<>(known);
+        rows.putAll(index.rows(tenant, missing, false));
+        return new Ranked(chosen, rows);
+    }
 
-        List<SearchResponse.Hit> hits = new ArrayList<>(chosen.size());
-        for (Fused f : chosen) {
-            ChunkIndex.ChunkRow row = rows.get(f.chunkId());
+    /** The chosen chunks as numbered hits; a chunk deleted between ranking and loading is left out. */
+    private List<SearchResponse.Hit> hits(Ranked chosen) {
+        List<SearchResponse.Hit> hits = new ArrayList<>(chosen.order().size());
+        for (Fused f : chosen.order()) {
+            ChunkIndex.ChunkRow row = chosen.loaded().get(f.chunkId());
             if (row == null) {
-                continue; // deleted between ranking and loading
+                continue;
             }
             hits.add(new SearchResponse.Hit(
                     hits.size() + 1,
@@ -294,36 +320,7 @@ public class SearchService {
                     f.keywordRank(),
                     f.keywordScore()));
         }
-        double totalMs = millisSince(start);
-        Timer.builder("ragline.search")
-                .tag("mode", mode.name().toLowerCase())
-                .register(registry)
-                .record((long) (totalMs * 1_000_000), TimeUnit.NANOSECONDS);
-        return new SearchResponse(
-                query,
-                mode.name().toLowerCase(),
-                hits,
-                reranked,
-                mmr,
-                degraded,
-                new SearchResponse.Timings(embedMs, vectorMs, keywordMs, rerankMs, totalMs));
-    }
-
-    private record FusionSettings(boolean convex, int k, double vectorWeight, double keywordWeight) {}
-
-    private FusionSettings fusion(SearchRequest.FusionOptions o) {
-        RetrieverConfig.Fusion c = config.fusion();
-        String method = o == null || o.method() == null ? c.method() : o.method();
-        if (!method.equals("rrf") && !method.equals("convex")) {
-            throw new InvalidSearchException("fusion.method must be rrf or convex, got '" + method + "'");
-        }
-        int k = o == null || o.k() == null ? c.rrfK() : o.k();
-        double wv = o == null || o.vectorWeight() == null ? c.vectorWeight() : o.vectorWeight();
-        double wk = o == null || o.keywordWeight() == null ? c.keywordWeight() : o.keywordWeight();
-        if (k < 0 || wv < 0 || wk < 0) {
-            throw new InvalidSearchException("fusion.k and the weights must not be negative");
-        }
-        return new FusionSettings(method.equals("convex"), k, wv, wk);
+        return hits;
     }
 
     private JsonNode metadata(String text) {
