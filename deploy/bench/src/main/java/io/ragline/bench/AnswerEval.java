@@ -35,27 +35,9 @@ final class AnswerEval {
 
     private AnswerEval() {}
 
-    static int run(Settings base, String[] args) throws Exception {
-        Path dataset = null;
-        Path qaFile = null;
-        int limit = Integer.MAX_VALUE;
-        int concurrency = 2;
-        for (int i = 2; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dataset" -> dataset = Path.of(args[++i]);
-                case "--qa" -> qaFile = Path.of(args[++i]);
-                case "--limit" -> limit = Integer.parseInt(args[++i]);
-                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("unknown option " + args[i]);
-                    return 2;
-                }
-            }
-        }
-        if (dataset == null || !Files.exists(dataset.resolve("passages.jsonl"))) {
-            System.err.println("usage: ./ragline eval answers --dataset SQUAD_STYLE_DIR [--qa FILE] [--limit N]"
-                    + " [--concurrency N]  (the folder holds passages.jsonl and qa.*.jsonl)");
-            return 2;
+    static int run(Settings base, Path dataset, Path qaFile, int limit, int concurrency) throws Exception {
+        if (!Files.exists(dataset.resolve("passages.jsonl"))) {
+            throw new IllegalArgumentException(dataset + " is not a SQuAD-style folder: it holds no passages.jsonl");
         }
         Path qa = qaFile != null ? qaFile : dataset.resolve("qa.dev.jsonl");
         List<Dataset.Question> questions = Dataset.squadQuestions(qa);

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -43,27 +42,7 @@ final class ChatBenchmark {
 
     private record Sample(long firstTokenMicros, long totalMicros, String doneLine) {}
 
-    static int run(Settings base, String[] args) throws Exception {
-        List<Integer> clients = List.of(1, 16);
-        int seconds = 20;
-        int rounds = 3;
-        int tokenMillis = 10;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--clients" ->
-                    clients = Arrays.stream(args[++i].split(","))
-                            .map(Integer::parseInt)
-                            .toList();
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--token-ms" -> tokenMillis = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println(
-                            "usage: ./ragline bench-chat [--clients 1,16] [--seconds 20] [--rounds 3] [--token-ms 10]");
-                    return 2;
-                }
-            }
-        }
+    static int run(Settings base, List<Integer> clients, int seconds, int rounds, int tokenMillis) throws Exception {
         Duration perToken = Duration.ofMillis(tokenMillis);
         try (ScriptedModelServer model = ScriptedModelServer.start(
                         r -> ScriptedModelServer.Reply.text(ANSWER).perToken(perToken));

@@ -41,16 +41,7 @@ final class IngestBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    static int run(Settings base, String[] args) throws Exception {
-        Path dataset = base.home().resolve("../shared/data/scifact").normalize();
-        int limit = Integer.MAX_VALUE;
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--limit")) {
-                limit = Integer.parseInt(args[++i]);
-            } else {
-                dataset = Path.of(args[i]);
-            }
-        }
+    static int run(Settings base, Path dataset, int limit) throws Exception {
         return new IngestBenchmark().measure(base, dataset, limit);
     }
 

@@ -34,19 +34,7 @@ final class ResearchBenchmark {
 
     private ResearchBenchmark() {}
 
-    static int run(Settings base, String[] args, PrintStream out) throws Exception {
-        int jobs = 5;
-        int modelMillis = 0;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--jobs" -> jobs = Integer.parseInt(args[++i]);
-                case "--model-ms" -> modelMillis = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: ./ragline bench-research [--jobs 5] [--model-ms 0]");
-                    return 2;
-                }
-            }
-        }
+    static int run(Settings base, int jobs, int modelMillis, PrintStream out) throws Exception {
         Duration delay = Duration.ofMillis(modelMillis);
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -55,7 +55,7 @@ final class RetrievalEval {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private record Options(
+    record Options(
             Path dataset,
             String split,
             Path queries,
@@ -66,56 +66,8 @@ final class RetrievalEval {
             int concurrency,
             int topK) {}
 
-    static int run(Settings base, String[] args) throws Exception {
-        if (args.length >= 2 && args[1].equals("answers")) {
-            return AnswerEval.run(base, args);
-        }
-        if (args.length < 2 || !args[1].equals("retrieval")) {
-            System.err.println("usage: ./ragline eval retrieval --dataset DIR [--split train|test] [--queries FILE]"
-                    + " [--qrels FILE] [--modes vector,keyword,hybrid] [--fusion rrf|convex] [--rrf-k N]"
-                    + " [--vector-weight W] [--keyword-weight W] [--retriever URL] [--top-k N]");
-            return 2;
-        }
-        Path dataset = null;
-        String split = null;
-        Path queries = null;
-        Path qrels = null;
-        List<String> modes = List.of("vector", "keyword", "hybrid");
-        ObjectNode fusion = JSON.createObjectNode();
-        String retriever = null;
-        int concurrency = 4;
-        int topK = 100;
-        for (int i = 2; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dataset" -> dataset = Path.of(args[++i]);
-                case "--split" -> split = args[++i];
-                case "--queries" -> queries = Path.of(args[++i]);
-                case "--qrels" -> qrels = Path.of(args[++i]);
-                case "--modes" -> modes = List.of(args[++i].split(","));
-                case "--fusion" -> fusion.put("method", args[++i]);
-                case "--rrf-k" -> fusion.put("k", Integer.parseInt(args[++i]));
-                case "--vector-weight" -> fusion.put("vectorWeight", Double.parseDouble(args[++i]));
-                case "--keyword-weight" -> fusion.put("keywordWeight", Double.parseDouble(args[++i]));
-                case "--retriever" -> retriever = args[++i];
-                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
-                case "--top-k" -> topK = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("unknown option " + args[i]);
-                    return 2;
-                }
-            }
-        }
-        if (dataset == null) {
-            System.err.println("--dataset DIR is required");
-            return 2;
-        }
-        if (topK < 1 || topK > 100) {
-            System.err.println("--top-k must be between 1 and 100");
-            return 2;
-        }
-        return new RetrievalEval()
-                .evaluate(
-                        base, new Options(dataset, split, queries, qrels, modes, fusion, retriever, concurrency, topK));
+    static int run(Settings base, Options options) throws Exception {
+        return new RetrievalEval().evaluate(base, options);
     }
 
     int evaluate(Settings base, Options o) throws Exception {

@@ -60,20 +60,7 @@ final class SearchBenchmark {
         void search(String query) throws Exception;
     }
 
-    static int run(Settings base, String[] args) throws Exception {
-        Path dataset = base.home().resolve("../shared/data/scifact").normalize();
-        List<Integer> clients = List.of(1, 4, 16);
-        int seconds = 60;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--clients" ->
-                    clients = Arrays.stream(args[++i].split(","))
-                            .map(Integer::parseInt)
-                            .toList();
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                default -> dataset = Path.of(args[i]);
-            }
-        }
+    static int run(Settings base, Path dataset, List<Integer> clients, int seconds) throws Exception {
         List<Dataset.Doc> corpus = Dataset.beirCorpus(dataset);
         List<String> queries = Dataset.beir(dataset, "train", null, null).queries().values().stream()
                 .toList();

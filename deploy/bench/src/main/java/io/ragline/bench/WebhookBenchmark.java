@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,22 +45,7 @@ final class WebhookBenchmark {
 
     private WebhookBenchmark() {}
 
-    static int run(Settings base, String[] args) throws Exception {
-        int count = 500;
-        List<Integer> senders = List.of(1, 8);
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--count" -> count = Integer.parseInt(args[++i]);
-                case "--senders" ->
-                    senders = Arrays.stream(args[++i].split(","))
-                            .map(Integer::parseInt)
-                            .toList();
-                default -> {
-                    System.err.println("usage: ./ragline bench-webhook [--count 500] [--senders 1,8]");
-                    return 2;
-                }
-            }
-        }
+    static int run(Settings base, int count, List<Integer> senders) throws Exception {
         Path recorded = base.home()
                 .resolve(
                         "../shared/data/github-webhooks/octokit-payload-examples/pull_request/synchronize.payload.json")

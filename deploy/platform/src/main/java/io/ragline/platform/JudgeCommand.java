@@ -11,55 +11,96 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ragline judge upload|run}: registers a golden dataset with the judge (a JSONL file, a SQuAD-style folder
  * whose {@code qa.*.jsonl} are taken as they are, or a BEIR folder's judged queries) and runs it now, showing progress until the run is done, then the
  * summary and where the report is.
  */
-final class JudgeCommand {
+@Command(
+        name = "judge",
+        description = "golden datasets and quality runs on the judge",
+        mixinStandardHelpOptions = true,
+        subcommands = {JudgeCommand.Upload.class, JudgeCommand.Run.class})
+final class JudgeCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JudgeCommand() {}
+    @Spec
+    CommandSpec spec;
 
-    static int run(Settings settings, String[] args) throws Exception {
-        String judge =
-                "http://" + settings.host() + ":" + settings.servicePorts().get("judge");
-        String sub = args.length > 1 ? args[1] : "";
-        String name = null;
-        Path source = null;
-        Integer limit = null;
-        String tenant = "default";
-        for (int i = 2; i < args.length; i++) {
-            switch (args[i]) {
-                case "--name", "--dataset" -> name = args[++i];
-                case "--limit" -> limit = Integer.parseInt(args[++i]);
-                case "--tenant" -> tenant = args[++i];
-                case "--judge" -> judge = args[++i];
-                default -> source = Path.of(args[i]);
-            }
-        }
-        HttpClient http =
+    /** Without a subcommand: its usage. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "judge needs a subcommand: upload or run");
+    }
+
+    /** What both subcommands share: the judge's URL and the tenant. */
+    abstract static class JudgeRequest extends RaglineCommand {
+
+        @Option(names = "--tenant", paramLabel = "TENANT", defaultValue = "default")
+        String tenant;
+
+        @Option(names = "--judge", paramLabel = "URL", description = "the judge (default: the local platform's)")
+        String judge;
+
+        final HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        if (sub.equals("upload") && name != null && source != null) {
-            String body = jsonl(source);
+
+        String judge() {
+            return judge != null ? judge : serviceUrl("judge");
+        }
+    }
+
+    @Command(name = "upload", description = "register a golden dataset with the judge", mixinStandardHelpOptions = true)
+    static final class Upload extends JudgeRequest {
+
+        @Option(names = "--name", required = true, paramLabel = "NAME")
+        String name;
+
+        @Parameters(paramLabel = "FILE.jsonl|SQUAD_DIR|BEIR_DIR")
+        Path source;
+
+        @Override
+        public Integer call() throws Exception {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(judge + "/v1/evals/datasets/" + name + "?tenant=" + tenant))
+                    HttpRequest.newBuilder(URI.create(judge() + "/v1/evals/datasets/" + name + "?tenant=" + tenant))
                             .header("Content-Type", "text/plain")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .POST(HttpRequest.BodyPublishers.ofString(jsonl(source)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             System.out.println(r.statusCode() == 201 ? "registered: " + r.body() : "refused: " + r.body());
             return r.statusCode() == 201 ? 0 : 1;
         }
-        if (sub.equals("run") && name != null) {
+    }
+
+    @Command(
+            name = "run",
+            description = "run a dataset now through the gateway's public API, with progress; prints the summary and"
+                    + " the report URL",
+            mixinStandardHelpOptions = true)
+    static final class Run extends JudgeRequest {
+
+        @Option(names = "--dataset", required = true, paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--limit", paramLabel = "N", description = "only the first N questions")
+        Integer limit;
+
+        @Override
+        public Integer call() throws Exception {
             ObjectNode start = JSON.createObjectNode().put("dataset", name).put("tenant", tenant);
             if (limit != null) {
                 start.put("limit", limit);
             }
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(judge + "/v1/evals/runs"))
+                    HttpRequest.newBuilder(URI.create(judge() + "/v1/evals/runs"))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(start.toString()))
                             .build(),
@@ -72,7 +113,7 @@ final class JudgeCommand {
             JsonNode run;
             while (true) {
                 run = JSON.readTree(http.send(
-                                HttpRequest.newBuilder(URI.create(judge + "/v1/evals/runs/" + id))
+                                HttpRequest.newBuilder(URI.create(judge() + "/v1/evals/runs/" + id))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .body());
@@ -98,13 +139,9 @@ final class JudgeCommand {
                             e.getValue().path("low").asDouble(),
                             e.getValue().path("high").asDouble(),
                             e.getValue().path("n").asInt()));
-            System.out.println("report: " + judge + "/v1/evals/runs/" + id + "/report");
+            System.out.println("report: " + judge() + "/v1/evals/runs/" + id + "/report");
             return run.path("status").asText().equals("completed") ? 0 : 1;
         }
-        System.err.println("""
-                usage: ./ragline judge upload --name NAME FILE.jsonl|SQUAD_DIR|BEIR_DIR [--tenant T]
-                       ./ragline judge run --dataset NAME [--limit N] [--tenant T]""");
-        return 2;
     }
 
     /**

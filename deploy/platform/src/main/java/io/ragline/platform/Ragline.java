@@ -1,48 +1,122 @@
 package io.ragline.platform;
 
 import io.ragline.runtime.Migrations;
-import io.ragline.runtime.Topics;
+import io.ragline.runtime.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code ragline} command.
- *
- * <ul>
- *   <li>{@code up}: run the whole platform on this machine until Ctrl-C, then stop everything it started;
- *   <li>{@code migrate}: apply every table-owning service's schema migrations to the configured database;
- *   <li>{@code topics}: create or grow the topics on the configured Kafka.
- * </ul>
+ * The {@code ragline} command (picocli): {@code up} runs the whole platform on this machine until Ctrl-C, then stops
+ * everything it started; {@code migrate} applies every table-owning service's schema migrations to the configured
+ * database; {@code topics} creates or grows the topics on the configured Kafka; {@code ingest}, {@code keys},
+ * {@code judge} and {@code research} talk to a running platform. {@code help} prints the page the {@code ragline}
+ * script also prints before anything is built; {@code help COMMAND} (or {@code COMMAND --help}) one command's usage.
  */
-public final class Ragline {
+@Command(
+        name = "ragline",
+        // every subcommand has -h/--help and -V/--version
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        version = "ragline 0.1.0",
+        subcommands = {
+            Ragline.Up.class,
+            Ragline.Migrate.class,
+            Ragline.Topics.class,
+            IngestCommand.class,
+            KeysCommand.class,
+            JudgeCommand.class,
+            ResearchCommand.class,
+            Ragline.HelpCommand.class
+        })
+public final class Ragline implements Callable<Integer> {
 
     static final String LAUNCHER_MARKER = "ragline.launcher";
 
-    private Ragline() {}
-
     public static void main(String[] args) {
-        Commands.main(args, (command, settings) -> switch (command) {
-            case "up" -> up(settings);
-            case "migrate" -> migrate(settings);
-            case "ingest" -> ingest(settings, args);
-            case "topics" -> topics(settings);
-            case "keys" -> KeysCommand.run(settings, args);
-            case "judge" -> JudgeCommand.run(settings, args);
-            case "research" -> ResearchCommand.run(settings, args, System.out);
-            case "help", "-h", "--help" -> help();
-            default -> {
-                System.err.println("ragline: unknown command '" + command + "'");
-                help();
-                yield 2;
+        Commands.main(args, new Ragline());
+    }
+
+    /** Without a command: the help page. */
+    @Override
+    public Integer call() throws IOException {
+        return help();
+    }
+
+    @Command(
+            name = "up",
+            description = "run the platform (embedded Kafka + PostgreSQL/pgvector, five services) until Ctrl-C")
+    static final class Up extends RaglineCommand {
+
+        @Override
+        public Integer call() throws Exception {
+            return up(settings());
+        }
+    }
+
+    @Command(
+            name = "migrate",
+            description = "apply every service's schema migrations (Flyway) to the configured database")
+    static final class Migrate extends RaglineCommand {
+
+        @Override
+        public Integer call() {
+            Settings settings = settings();
+            String url = settings.dbUrl().orElse(PostgresServer.jdbcUrl(settings.host(), settings.dbPort()));
+            int applied = Migrations.migrate(url, settings.dbUser(), settings.dbPassword());
+            System.out.println("applied " + applied + " migration(s) to " + url);
+            return 0;
+        }
+    }
+
+    @Command(name = "topics", description = "create or grow ragline's Kafka topics")
+    static final class Topics extends RaglineCommand {
+
+        @Override
+        public Integer call() {
+            Settings settings = settings();
+            String bootstrap = settings.kafkaBootstrap().orElse(settings.host() + ":" + settings.kafkaPort());
+            io.ragline.runtime.Topics.ensure(bootstrap, io.ragline.runtime.Topics.declared(), (short) 1);
+            io.ragline.runtime.Topics.declared()
+                    .forEach((name, partitions) -> System.out.printf("%-22s %d partition(s)%n", name, partitions));
+            return 0;
+        }
+    }
+
+    /** {@code help}: the whole page; {@code help COMMAND}: that command's usage, from its annotations. */
+    @Command(name = "help", description = "print this page, or one command's usage")
+    static final class HelpCommand implements Callable<Integer> {
+
+        @Parameters(arity = "0..1", paramLabel = "COMMAND")
+        String command;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (command == null) {
+                return help();
             }
-        });
+            CommandLine sub = spec.parent().subcommands().get(command);
+            if (sub == null) {
+                System.err.println("ragline: unknown command '" + command + "' (see ./ragline help)");
+                return 2;
+            }
+            sub.usage(System.out);
+            return 0;
+        }
     }
 
     static int up(Settings settings) throws Exception {
@@ -92,60 +166,16 @@ public final class Ragline {
         }
     }
 
-    static int ingest(Settings settings, String[] args) throws Exception {
-        Path root = null;
-        String gateway =
-                "http://" + settings.host() + ":" + settings.servicePorts().get("gateway");
-        List<String> include = new ArrayList<>();
-        List<String> exclude = new ArrayList<>();
-        int parallel = 4;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--include" -> include.add(args[++i]);
-                case "--exclude" -> exclude.add(args[++i]);
-                case "--gateway" -> gateway = args[++i];
-                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
-                default -> root = Path.of(args[i]);
-            }
-        }
-        if (root == null) {
-            System.err.println("usage: ./ragline ingest PATH [--include GLOB]... [--exclude GLOB]... [--gateway URL]");
-            return 2;
-        }
-        FolderIngest.Summary summary = new FolderIngest(
-                        new FolderIngest.Options(
-                                root.toAbsolutePath().normalize(),
-                                gateway,
-                                include,
-                                exclude,
-                                parallel,
-                                Duration.ofHours(2)),
-                        System.out)
-                .run();
-        return summary.failed() + summary.rejected() + summary.pending() == 0 ? 0 : 1;
-    }
-
-    static int migrate(Settings settings) {
-        String url =
-                settings.dbUrl().orElse(io.ragline.runtime.PostgresServer.jdbcUrl(settings.host(), settings.dbPort()));
-        int applied = Migrations.migrate(url, settings.dbUser(), settings.dbPassword());
-        System.out.println("applied " + applied + " migration(s) to " + url);
-        return 0;
-    }
-
-    static int topics(Settings settings) {
-        String bootstrap = settings.kafkaBootstrap().orElse(settings.host() + ":" + settings.kafkaPort());
-        Topics.ensure(bootstrap, Topics.declared(), (short) 1);
-        Topics.declared().forEach((name, partitions) -> System.out.printf("%-22s %d partition(s)%n", name, partitions));
-        return 0;
-    }
-
     /** Prints the usage, from the text the {@code ragline} script also prints before anything is built. */
     static int help() throws IOException {
-        try (var in = Ragline.class.getResourceAsStream("help.txt")) {
-            System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        System.out.print(helpText());
         return 0;
+    }
+
+    static String helpText() throws IOException {
+        try (var in = Ragline.class.getResourceAsStream("help.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void printUrls(Settings settings, Platform platform, Duration took) {

@@ -11,53 +11,117 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ragline research "QUESTION"}: starts a research job through the gateway, follows its events (each finished
  * step, the stage and step counts) and prints the report as Markdown; {@code ./ragline research cancel ID} cancels one.
  */
-public final class ResearchCommand {
+@Command(
+        name = "research",
+        description = "start a research job, show its steps as they finish, print the cited report",
+        mixinStandardHelpOptions = true,
+        subcommands = ResearchCommand.Cancel.class)
+public final class ResearchCommand extends RaglineCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ResearchCommand() {}
+    @Parameters(arity = "0..1", paramLabel = "QUESTION", description = "what to research")
+    String question;
 
-    static int run(Settings settings, String[] args, PrintStream out) throws Exception {
-        String gateway =
-                "http://" + settings.host() + ":" + settings.servicePorts().get("gateway");
-        ObjectNode request = JSON.createObjectNode();
-        String key = System.getenv("RAGLINE_API_KEY");
-        String cancel = null;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--breadth" -> request.put("breadth", Integer.parseInt(args[++i]));
-                case "--depth" -> request.put("depth", Integer.parseInt(args[++i]));
-                case "--max-sources" -> request.put("maxSources", Integer.parseInt(args[++i]));
-                case "--id" -> request.put("id", args[++i]);
-                case "--gateway" -> gateway = args[++i];
-                case "--key" -> key = args[++i];
-                case "cancel" -> cancel = args[++i];
-                default -> request.put("question", args[i]);
-            }
-        }
-        HttpClient http = HttpClient.newBuilder()
+    @Option(names = "--breadth", paramLabel = "N", description = "sub-questions per level (default 3)")
+    Integer breadth;
+
+    @Option(names = "--depth", paramLabel = "N", description = "levels of follow-up questions (default 1)")
+    Integer depth;
+
+    @Option(names = "--max-sources", paramLabel = "N", description = "sources the report may cite (default 20)")
+    Integer maxSources;
+
+    @Option(names = "--id", paramLabel = "ID", description = "the job's id (default: one is made)")
+    String id;
+
+    @Option(names = "--gateway", paramLabel = "URL", description = "the gateway (default: the local platform's)")
+    String gateway;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "the API key (default: $RAGLINE_API_KEY)")
+    String key = System.getenv("RAGLINE_API_KEY");
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    ResearchCommand() {
+        this(System.out);
+    }
+
+    /** A research command that prints to {@code out}. */
+    public ResearchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    private static HttpClient http() {
+        return HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        if (cancel != null) {
-            HttpResponse<String> r = http.send(
-                    authorized(HttpRequest.newBuilder(URI.create(gateway + "/v1/research/" + cancel)), key)
-                            .DELETE()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            out.println(r.statusCode() == 202 ? "cancelling " + cancel : "refused: " + r.body());
+    }
+
+    @Command(name = "cancel", description = "cancel a research job", mixinStandardHelpOptions = true)
+    static final class Cancel extends RaglineCommand {
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--gateway", paramLabel = "URL", description = "the gateway (default: the local platform's)")
+        String gateway;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "the API key (default: $RAGLINE_API_KEY)")
+        String key = System.getenv("RAGLINE_API_KEY");
+
+        @ParentCommand
+        ResearchCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            String gateway = this.gateway != null ? this.gateway : serviceUrl("gateway");
+            HttpResponse<String> r = http().send(
+                            authorized(HttpRequest.newBuilder(URI.create(gateway + "/v1/research/" + id)), key)
+                                    .DELETE()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            parent.out.println(r.statusCode() == 202 ? "cancelling " + id : "refused: " + r.body());
             return r.statusCode() == 202 ? 0 : 1;
         }
-        if (!request.hasNonNull("question")) {
-            System.err.println("usage: ./ragline research \"QUESTION\" [--breadth N] [--depth N] [--max-sources N]"
-                    + " [--gateway URL] [--key KEY] | research cancel ID");
-            return 2;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (question == null || question.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "a QUESTION (or cancel ID) is required");
         }
+        String gateway = this.gateway != null ? this.gateway : serviceUrl("gateway");
+        ObjectNode request = JSON.createObjectNode().put("question", question);
+        if (breadth != null) {
+            request.put("breadth", breadth);
+        }
+        if (depth != null) {
+            request.put("depth", depth);
+        }
+        if (maxSources != null) {
+            request.put("maxSources", maxSources);
+        }
+        if (id != null) {
+            request.put("id", id);
+        }
+        HttpClient http = http();
         HttpResponse<String> started = http.send(
                 authorized(HttpRequest.newBuilder(URI.create(gateway + "/v1/research")), key)
                         .header("Content-Type", "application/json")
@@ -68,11 +132,11 @@ public final class ResearchCommand {
             System.err.println("refused (" + started.statusCode() + "): " + started.body());
             return 1;
         }
-        String id = JSON.readTree(started.body()).path("id").asText();
-        out.println("research " + id + " started; cancel with ./ragline research cancel " + id);
-        JsonNode done = follow(http, gateway, id, key, out);
+        String jobId = JSON.readTree(started.body()).path("id").asText();
+        out.println("research " + jobId + " started; cancel with ./ragline research cancel " + jobId);
+        JsonNode done = follow(http, gateway, jobId, key, out);
         if (done == null) {
-            System.err.println("the event stream ended before the job did; see GET /v1/research/" + id);
+            System.err.println("the event stream ended before the job did; see GET /v1/research/" + jobId);
             return 1;
         }
         out.println();

@@ -72,21 +72,19 @@ class ResearchPlatformIT {
 
                 String id = spreadJobId();
                 ByteArrayOutputStream console = new ByteArrayOutputStream();
-                int exit = ResearchCommand.run(
-                        settings,
-                        new String[] {
-                            "research",
-                            "How does ragline's stack work?",
-                            "--breadth",
-                            "3",
-                            "--depth",
-                            "2",
-                            "--id",
-                            id,
-                            "--gateway",
-                            gateway
-                        },
-                        new PrintStream(console, true, StandardCharsets.UTF_8));
+                int exit = Commands.commandLine(
+                                new ResearchCommand(new PrintStream(console, true, StandardCharsets.UTF_8))
+                                        .with(settings))
+                        .execute(
+                                "How does ragline's stack work?",
+                                "--breadth",
+                                "3",
+                                "--depth",
+                                "2",
+                                "--id",
+                                id,
+                                "--gateway",
+                                gateway);
                 String shown = console.toString(StandardCharsets.UTF_8);
 
                 assertThat(exit).as(shown).isZero();
